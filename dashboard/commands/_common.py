@@ -1,0 +1,64 @@
+"""Options and output shared by the CLI verbs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+
+from analytics.workspace import Workspace, open_workspace
+
+
+def add_workspace_arg(parser: argparse.ArgumentParser) -> None:
+    """--workspace PATH (default ~/.userlens/workspace.duckdb or $USERLENS_WORKSPACE)."""
+    parser.add_argument("--workspace", metavar="PATH", default=None,
+                        help="DuckDB workspace file (default ~/.userlens/workspace.duckdb)")
+
+
+def add_format_arg(parser: argparse.ArgumentParser, default: str = "table") -> None:
+    """--format table|csv|json."""
+    parser.add_argument("--format", choices=["table", "csv", "json"], default=default)
+
+
+def workspace_from(args: argparse.Namespace) -> Workspace:
+    """Open the workspace the arguments name."""
+    return open_workspace(getattr(args, "workspace", None))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def print_json(document: Any) -> None:
+    """One JSON document on stdout (NaN becomes null, dates ISO)."""
+    json.dump(_jsonable(document), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def print_frame(frame: pl.DataFrame, fmt: str) -> None:
+    """A frame as an aligned table, CSV, or a JSON list of records."""
+    if fmt == "json":
+        print_json({"rows": frame.to_dicts()})
+    elif fmt == "csv":
+        flat = frame.with_columns(
+            [pl.col(c).cast(pl.List(pl.Utf8)).list.join("; ") for c, t in frame.schema.items()
+             if isinstance(t, pl.List)]
+        )
+        sys.stdout.write(flat.write_csv())
+    else:
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200,
+                       tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+            print(frame)
