@@ -26,8 +26,6 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
 def _ensure_installed() -> None:
-    if sys.version_info < (3, 11):
-        sys.exit(f"UserLens needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     stamp = VENV / ".userlens-installed"
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == wanted:
@@ -44,6 +42,9 @@ def _ensure_installed() -> None:
 
 
 def main(argv: list[str]) -> int:
+    if sys.version_info[:2] < (3, 11):  # noqa: UP036 - dev.py is what an old Python runs first
+        print(f"UserLens needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+        return 2
     if not argv:
         print(__doc__)
         return 2

@@ -23,7 +23,7 @@ from analytics.migrations import MIGRATIONS
 DEFAULT_WORKSPACE = Path.home() / ".userlens" / "workspace.duckdb"
 DATA_TABLES = ("events", "users", "feedback", "kano_responses", "requirements")
 DEFAULT_SETTINGS = {"timezone": "UTC", "week_start": "monday"}
-_OPEN: dict[str, "Workspace"] = {}
+_OPEN: dict[str, Workspace] = {}
 _OPEN_LOCK = threading.Lock()
 
 

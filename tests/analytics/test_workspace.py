@@ -39,10 +39,9 @@ def test_settings_validate(ws: Workspace) -> None:
 
 def test_failed_write_rolls_back_and_keeps_version(ws: Workspace) -> None:
     before = ws.versions()["events"]
-    with pytest.raises(RuntimeError):
-        with ws.write("events") as cur:
-            cur.execute("INSERT INTO events (user_id, event, ts) VALUES ('u', 'e', now())")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), ws.write("events") as cur:
+        cur.execute("INSERT INTO events (user_id, event, ts) VALUES ('u', 'e', now())")
+        raise RuntimeError("boom")
     assert ws.con.execute("SELECT count(*) FROM events").fetchone()[0] == 0
     assert ws.versions()["events"] == before
 
