@@ -1,0 +1,97 @@
+"""Choosing k: silhouette (higher is better) and Davies–Bouldin (lower is better) on a sample.
+
+Rule: every k in the range is fitted on the same random sample (at most ``sample_size`` rows);
+the best k has the highest silhouette, and among the k whose silhouette is within 0.02 of the
+best, the one with the lowest Davies–Bouldin index wins (ties: the smaller k).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import polars as pl
+
+from embeddings.kmeans import KMeans
+
+SILHOUETTE_SLACK = 0.02
+
+
+def sample_rows(n: int, size: int, seed: int) -> np.ndarray:
+    """Sorted indices of a uniform sample of at most `size` of `n` rows (all rows when n ≤ size)."""
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.RandomState(seed).choice(n, size, replace=False))
+
+
+def choose_k(X: np.ndarray, k_range: Iterable[int] = range(2, 11), *, sample_size: int = 5000,
+             seed: int = 0, device: str = "auto") -> tuple[int, pl.DataFrame]:
+    """Pick the number of clusters for X.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        Points to cluster.
+    k_range : iterable of int
+        Candidate k; values below 2 or at least the sample size are skipped.
+    sample_size : int
+        Rows used for fitting and scoring each k.
+    seed : int
+        Seed of the sample and of every fit.
+    device : str
+        Torch device for the fits.
+
+    Returns
+    -------
+    best_k : int
+        The chosen k (1 when fewer than 3 distinct points exist).
+    scores : polars.DataFrame
+        Columns k, silhouette, davies_bouldin, inertia — one row per k tried.
+    """
+    from sklearn.metrics import davies_bouldin_score, silhouette_score
+
+    X = np.asarray(X, dtype=np.float32)
+    idx = sample_rows(X.shape[0], sample_size, seed)
+    S = X[idx]
+    n_distinct = len(np.unique(S, axis=0)) if S.shape[0] <= 50_000 else S.shape[0]
+    rows = []
+    for k in sorted(set(int(k) for k in k_range)):
+        if k < 2 or k >= n_distinct:
+            continue
+        km = KMeans(n_clusters=k, n_init=2, max_iter=100, random_state=seed, device=device).fit(S)
+        if len(np.unique(km.labels_)) < 2:
+            continue
+        rows.append({"k": k, "silhouette": float(silhouette_score(S, km.labels_)),
+                     "davies_bouldin": float(davies_bouldin_score(S, km.labels_)),
+                     "inertia": float(km.inertia_)})
+    scores = pl.DataFrame(rows, schema={"k": pl.Int64, "silhouette": pl.Float64,
+                                        "davies_bouldin": pl.Float64, "inertia": pl.Float64})
+    if scores.height == 0:
+        return 1, scores
+    top = scores["silhouette"].max()
+    near = scores.filter(pl.col("silhouette") >= top - SILHOUETTE_SLACK).sort(["davies_bouldin", "k"])
+    return int(near["k"][0]), scores
+
+
+def cluster_silhouettes(X: np.ndarray, labels: np.ndarray, *, per_cluster: int = 1000,
+                        seed: int = 0) -> dict[int, float]:
+    """Mean silhouette of each cluster's members, on a stratified sample of up to `per_cluster` each.
+
+    Clusters are scored against the sampled members of all clusters; a lone cluster gets 0.
+    """
+    from sklearn.metrics import silhouette_samples
+
+    labels = np.asarray(labels)
+    ids = np.unique(labels)
+    if len(ids) < 2:
+        return {int(c): 0.0 for c in ids}
+    rng = np.random.RandomState(seed)
+    picked = []
+    for c in ids:
+        members = np.flatnonzero(labels == c)
+        if len(members) > per_cluster:
+            members = np.sort(rng.choice(members, per_cluster, replace=False))
+        picked.append(members)
+    idx = np.concatenate(picked)
+    values = silhouette_samples(np.asarray(X, dtype=np.float32)[idx], labels[idx])
+    return {int(c): float(values[labels[idx] == c].mean()) for c in ids}
