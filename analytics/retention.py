@@ -1,0 +1,157 @@
+"""Cohort retention (DESIGN §4): matrix, percentages, weighted average, JSON shape of DESIGN §8.
+
+Semantics, exactly:
+
+- ``cohort='first'``: a user's anchor is their first start event over *all* data; they sit in the
+  one row of the period that holds the anchor. ``cohort='recurring'``: a user sits in every row
+  whose period holds one of their start events (the anchor of that row is the first such event).
+- Column ``p0`` is the cohort size; ``pk`` (k = 1..periods) counts the row's users with a return
+  event in period row + k. A return in the anchor's own period never counts for k >= 1.
+- ``unbounded``: a user counts in every column 1..k where k is the latest column they returned in.
+- ``window='rolling'``: period k of a user is [t0 + k*L, t0 + (k+1)*L) after their anchor t0,
+  L = exactly 24 h / 7 d / 30 d; the row is still the calendar period of the anchor.
+- A cell is null (unobservable) when its period ends after the last event in the data; for rolling
+  windows the period of the row's latest anchor decides.
+- Date range: ``date_from`` / ``date_to`` (inclusive, local dates) select the rows whose anchor
+  falls in the range. The anchor is still computed over all data, so a user whose first event
+  precedes ``date_from`` is not a new user of the range (they appear in no ``first`` row of it),
+  and returns are counted after ``date_to`` as long as they are observable.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from analytics.errors import UserLensError
+from analytics.periods import check_choice, period_params, to_date
+from analytics.sqlfiles import run_sql
+
+MAX_PERIODS = 400
+
+
+def retention(con: duckdb.DuckDBPyConnection, *, period: str = "week", cohort: str = "first",
+              unbounded: bool = False, window: str = "calendar", periods: int = 8,
+              start_event: str | None = None, return_event: str | None = None,
+              date_from: date | str | None = None, date_to: date | str | None = None,
+              timezone: str | None = None, week_start: str | None = None) -> pl.DataFrame:
+    """Cohort retention matrix.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Workspace connection.
+    period : {'day', 'week', 'month'}
+        Period of rows and columns (and rolling period length: 24 h, 7 d, 30 d).
+    cohort : {'first', 'recurring'}
+        Anchor on the first start event, or on every period holding a start event.
+    unbounded : bool
+        Count a user in every column up to their latest return ("on or after").
+    window : {'calendar', 'rolling'}
+        Calendar periods in the workspace zone, or fixed-length periods after each anchor.
+    periods : int
+        Number of periods after the cohort period (columns ``p1..p<periods>``).
+    start_event, return_event : str or None
+        Event names; None means any event.
+    date_from, date_to : date or ISO str or None
+        Inclusive local-date range the anchors must fall in (see the module docstring).
+    timezone, week_start : str or None
+        None reads the workspace settings.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``cohort_start`` (Date), ``cohort_size`` (Int64), ``p0`` .. ``p<periods>`` (Int64; null
+        where unobservable; ``p0`` equals the cohort size), one row per non-empty cohort.
+    """
+    cohort = check_choice("cohort", cohort, ("first", "recurring"))
+    window = check_choice("window", window, ("calendar", "rolling"))
+    if not isinstance(periods, int) or not 0 <= periods <= MAX_PERIODS:
+        raise UserLensError(f"periods must be a whole number from 0 to {MAX_PERIODS}, not {periods!r}.")
+    d_from, d_to = to_date(date_from, "--from"), to_date(date_to, "--to")
+    if d_from and d_to and d_from > d_to:
+        raise UserLensError(f"The date range is empty: --from {d_from} is after --to {d_to}.")
+    params: dict[str, Any] = period_params(con, period=period, timezone=timezone, week_start=week_start)
+    params.update(cohort=cohort, window=window, n=periods, unbounded=bool(unbounded),
+                  start_event=start_event or None, return_event=return_event or None,
+                  date_from=d_from, date_to=d_to)
+    long = run_sql(con, "retention", **params)
+    return _wide(long, periods)
+
+
+def _wide(long: pl.DataFrame, periods: int) -> pl.DataFrame:
+    """Pivot (cohort_start, cohort_size, k, users) into p0..pN columns."""
+    columns = [f"p{k}" for k in range(periods + 1)]
+    schema = {"cohort_start": pl.Date, "cohort_size": pl.Int64, **{c: pl.Int64 for c in columns}}
+    if long.is_empty():
+        return pl.DataFrame(schema=schema)
+    wide = (long.with_columns(pl.format("p{}", pl.col("k")).alias("col"))
+            .pivot(on="col", index=["cohort_start", "cohort_size"], values="users",
+                   aggregate_function="first")
+            .sort("cohort_start"))
+    return wide.select(
+        pl.col("cohort_start").cast(pl.Date), pl.col("cohort_size").cast(pl.Int64),
+        *[pl.col(c).cast(pl.Int64) for c in columns])
+
+
+def _period_columns(frame: pl.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c.startswith("p") and c[1:].isdigit()]
+
+
+def retention_percent(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each cell as a percentage of its cohort size (null stays null; ``p0`` is 100).
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        A :func:`retention` result.
+
+    Returns
+    -------
+    polars.DataFrame
+        Same shape; ``p*`` columns are Float64 percentages.
+    """
+    return frame.with_columns(
+        [(pl.col(c) * 100.0 / pl.col("cohort_size")).alias(c) for c in _period_columns(frame)])
+
+
+def retention_average(frame: pl.DataFrame) -> pl.DataFrame:
+    """The average retention row: per column, sum of counts / sum of sizes over observable rows.
+
+    Weighted by cohort size; rows whose cell is null (unobservable) are skipped for that column.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        A :func:`retention` result.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row: ``cohort_size`` (total users) and ``p*`` percentages (null when no row observes it).
+    """
+    cols = _period_columns(frame)
+    out: dict[str, Any] = {"cohort_size": int(frame["cohort_size"].sum()) if frame.height else 0}
+    for c in cols:
+        seen = frame.filter(pl.col(c).is_not_null())
+        size = seen["cohort_size"].sum() if seen.height else 0
+        out[c] = float(seen[c].sum()) * 100.0 / size if size else None
+    return pl.DataFrame([out], schema={"cohort_size": pl.Int64, **{c: pl.Float64 for c in cols}})
+
+
+def retention_json(frame: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """The DESIGN §8 JSON document of a retention matrix.
+
+    Returns
+    -------
+    dict
+        ``{"rows": [{"cohort_start": ISO date, "cohort_size": n, "counts": [c0, c1, ... null]}]}``.
+    """
+    cols = _period_columns(frame)
+    return {"rows": [
+        {"cohort_start": row["cohort_start"].isoformat(), "cohort_size": int(row["cohort_size"]),
+         "counts": [None if row[c] is None else int(row[c]) for c in cols]}
+        for row in frame.iter_rows(named=True)]}

@@ -1,0 +1,321 @@
+"""Retention: hand-computed edge cases, invariants, and agreement with an independent pure-Python version."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analytics.errors import UserLensError
+from analytics.retention import retention, retention_average, retention_json, retention_percent
+from analytics.workspace import Workspace
+
+UTC = ZoneInfo("UTC")
+LENGTH = {"day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=30)}
+
+
+def period_start(ts: datetime, period: str, tz: str, week_start: str) -> date:
+    """Local calendar period start of an aware UTC datetime."""
+    d = ts.astimezone(ZoneInfo(tz)).date()
+    if period == "day":
+        return d
+    if period == "week":
+        first = 0 if week_start == "monday" else 6
+        return d - timedelta(days=(d.weekday() - first) % 7)
+    return d.replace(day=1)
+
+
+def next_start(start: date, period: str, steps: int = 1) -> date:
+    """The start of the period `steps` after the one starting on `start`."""
+    if period == "day":
+        return start + timedelta(days=steps)
+    if period == "week":
+        return start + timedelta(days=7 * steps)
+    months = start.year * 12 + start.month - 1 + steps
+    return date(months // 12, months % 12 + 1, 1)
+
+
+def index_between(a: date, b: date, period: str) -> int:
+    """Number of periods from the one starting at `a` to the one starting at `b`."""
+    if period == "day":
+        return (b - a).days
+    if period == "week":
+        return (b - a).days // 7
+    return (b.year * 12 + b.month) - (a.year * 12 + a.month)
+
+
+def local_midnight_utc(d: date, tz: str) -> datetime:
+    return datetime(d.year, d.month, d.day, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def reference_retention(events: list[tuple[str, str, datetime]], *, period: str = "week",
+                        cohort: str = "first", unbounded: bool = False, window: str = "calendar",
+                        periods: int = 8, start_event: str | None = None, return_event: str | None = None,
+                        tz: str = "UTC", week_start: str = "monday",
+                        date_from: date | None = None, date_to: date | None = None) -> list[dict]:
+    """Rows ``{"cohort_start", "cohort_size", "counts": [c0..cN]}`` with None for unobservable cells."""
+    if not events:
+        return []
+    last = max(ts for _, _, ts in events)
+    by_user: dict[str, list[tuple[str, datetime]]] = {}
+    for user, name, ts in events:
+        by_user.setdefault(user, []).append((name, ts))
+    # rows: cohort period start -> list of (user, anchor)
+    rows: dict[date, list[tuple[str, datetime]]] = {}
+    for user, evs in by_user.items():
+        starts = sorted(ts for name, ts in evs if start_event is None or name == start_event)
+        if not starts:
+            continue
+        anchors: dict[date, datetime] = {}
+        for ts in starts:
+            anchors.setdefault(period_start(ts, period, tz, week_start), ts)
+        if cohort == "first":
+            first = starts[0]
+            anchors = {period_start(first, period, tz, week_start): first}
+        for p, anchor in anchors.items():
+            local_day = anchor.astimezone(ZoneInfo(tz)).date()
+            if date_from and local_day < date_from or date_to and local_day > date_to:
+                continue
+            rows.setdefault(p, []).append((user, anchor))
+    out = []
+    for p in sorted(rows):
+        members = rows[p]
+        counts: list[int | None] = [len(members)] + [0] * periods
+        for user, anchor in members:
+            ks = set()
+            for name, ts in by_user[user]:
+                if return_event is not None and name != return_event:
+                    continue
+                if window == "calendar":
+                    k = index_between(p, period_start(ts, period, tz, week_start), period)
+                else:
+                    k = (ts - anchor) // LENGTH[period] if ts >= anchor else -1
+                if 1 <= k <= periods:
+                    ks.add(k)
+            hit = set(range(1, max(ks) + 1)) if (unbounded and ks) else ks
+            for k in hit:
+                counts[k] += 1
+        latest = max(a for _, a in members)
+        for k in range(1, periods + 1):
+            if window == "calendar":
+                end = local_midnight_utc(next_start(p, period, k + 1), tz)
+            else:
+                end = latest + LENGTH[period] * (k + 1)
+            if end > last:
+                counts[k] = None
+        out.append({"cohort_start": p, "cohort_size": len(members), "counts": counts})
+    return out
+
+
+# ---------------------------------------------------------------------------- helpers for the tests
+def put(ws: Workspace, rows: list[tuple[str, str, str]]) -> None:
+    """Insert (user, event, ISO timestamp with offset) rows."""
+    with ws.write("events") as cur:
+        cur.executemany("INSERT INTO events (user_id, event, ts) VALUES (?, ?, ?::TIMESTAMPTZ)", rows)
+
+
+LATE = ("zz", "x", "2026-06-01 00:00+00")  # keeps every early cell observable; its own row is dropped
+
+
+def counts(frame: pl.DataFrame, before: date = date(2026, 5, 1)) -> list[list[int | None]]:
+    """The p0..pN cells of every row before `before` (default: drop the LATE user's row)."""
+    cols = [c for c in frame.columns if c.startswith("p") and c[1:].isdigit()]
+    return [[row[c] for c in cols] for row in frame.iter_rows(named=True) if row["cohort_start"] < before]
+
+
+def starts(frame: pl.DataFrame) -> list[date]:
+    return [d for d in frame["cohort_start"].to_list() if d < date(2026, 5, 1)]
+
+
+# ---------------------------------------------------------------------------- hand-computed vectors
+def test_return_in_own_period_does_not_count(ws: Workspace) -> None:
+    put(ws, [("a", "x", "2026-01-05 10:00+00"), ("a", "x", "2026-01-07 10:00+00"), LATE])
+    frame = retention(ws.con, period="week", periods=2)
+    assert starts(frame)[0] == date(2026, 1, 5)
+    assert counts(frame)[0] == [1, 0, 0]
+
+
+def test_unbounded_counts_every_column_up_to_latest_return(ws: Workspace) -> None:
+    put(ws, [("a", "x", "2026-01-05 10:00+00"), ("a", "x", "2026-01-19 10:00+00"),
+             ("b", "x", "2026-01-06 10:00+00"), ("b", "x", "2026-01-13 10:00+00"), LATE])
+    bounded = retention(ws.con, period="week", periods=3)
+    unbounded = retention(ws.con, period="week", periods=3, unbounded=True)
+    assert counts(bounded)[0] == [2, 1, 1, 0]
+    assert counts(unbounded)[0] == [2, 2, 1, 0]
+
+
+def test_first_versus_recurring(ws: Workspace) -> None:
+    # u starts in weeks 0 and 2; v only in week 0 and returns in week 1.
+    put(ws, [("u", "x", "2026-01-05 10:00+00"), ("u", "x", "2026-01-19 10:00+00"),
+             ("v", "x", "2026-01-05 11:00+00"), ("v", "x", "2026-01-12 11:00+00"), LATE])
+    first = retention(ws.con, period="week", periods=2)
+    assert starts(first) == [date(2026, 1, 5)]
+    assert counts(first) == [[2, 1, 1]]
+    rec = retention(ws.con, period="week", periods=2, cohort="recurring")
+    assert starts(rec) == [date(2026, 1, 5), date(2026, 1, 12), date(2026, 1, 19)]
+    assert counts(rec) == [[2, 1, 1], [1, 0, 0], [1, 0, 0]]
+
+
+def test_first_event_before_date_range_is_not_a_new_user_of_the_range(ws: Workspace) -> None:
+    put(ws, [("old", "x", "2025-12-20 10:00+00"), ("old", "x", "2026-01-06 10:00+00"),
+             ("old", "x", "2026-01-13 10:00+00"),
+             ("new", "x", "2026-01-07 10:00+00"), ("new", "x", "2026-01-13 10:00+00"), LATE])
+    frame = retention(ws.con, period="week", periods=1, date_from="2026-01-01", date_to="2026-01-31")
+    assert starts(frame) == [date(2026, 1, 5)]
+    assert counts(frame) == [[1, 1]]
+    # recurring rows are the periods with a start event, so "old" is in the range's row
+    rec = retention(ws.con, period="week", periods=1, cohort="recurring", date_from="2026-01-01",
+                    date_to="2026-01-11")
+    assert counts(rec) == [[2, 2]]
+
+
+def test_midnight_crossing_calendar_versus_rolling(ws: Workspace) -> None:
+    put(ws, [("a", "x", "2026-01-05 23:59+00"), ("a", "x", "2026-01-06 00:01+00"), LATE])
+    assert counts(retention(ws.con, period="day", periods=1))[0] == [1, 1]
+    assert counts(retention(ws.con, period="day", periods=1, window="rolling"))[0] == [1, 0]
+
+
+def test_monday_versus_sunday_weeks(ws: Workspace) -> None:
+    put(ws, [("a", "x", "2026-01-11 10:00+00"), ("a", "x", "2026-01-12 10:00+00"), LATE])  # Sun, Mon
+    monday = retention(ws.con, period="week", periods=1, week_start="monday")
+    assert starts(monday) == [date(2026, 1, 5)]
+    assert counts(monday) == [[1, 1]]
+    ws.set_setting("week_start", "sunday")
+    sunday = retention(ws.con, period="week", periods=1)
+    assert starts(sunday) == [date(2026, 1, 11)]
+    assert counts(sunday) == [[1, 0]]
+
+
+def test_utc_plus_8_moves_events_across_the_day_boundary(ws: Workspace) -> None:
+    # 10:00 UTC = 18:00 in Shanghai (Jan 5); 17:00 UTC = 01:00 in Shanghai (Jan 6)
+    put(ws, [("a", "x", "2026-01-05 10:00+00"), ("a", "x", "2026-01-05 17:00+00"), LATE])
+    assert counts(retention(ws.con, period="day", periods=1)) == [[1, 0]]
+    ws.set_setting("timezone", "Asia/Shanghai")
+    shanghai = retention(ws.con, period="day", periods=1)
+    assert starts(shanghai) == [date(2026, 1, 5)]
+    assert counts(shanghai) == [[1, 1]]
+    # 2026-01-04 20:00 UTC is Jan 5 04:00 in Shanghai: the cohort day moves too
+    put(ws, [("b", "x", "2026-01-04 20:00+00")])
+    assert starts(retention(ws.con, period="day", periods=1)) == [date(2026, 1, 5)]
+    assert starts(retention(ws.con, period="day", periods=1, timezone="UTC")) == [
+        date(2026, 1, 4), date(2026, 1, 5)]
+
+
+def test_dst_change_berlin(ws: Workspace) -> None:
+    # 2026-03-29: Berlin goes from UTC+1 to UTC+2 at 01:00 UTC; that local day has 23 hours.
+    # anchor: 2026-03-28 23:30 local (22:30 UTC); return 1: 2026-03-30 00:15 local (22:15 UTC on the
+    # 29th) -- only 23 h 45 min later; return 2: 2026-03-30 23:30 local (21:30 UTC).
+    put(ws, [("a", "x", "2026-03-28 22:30+00"), ("a", "x", "2026-03-29 22:15+00"),
+             ("b", "x", "2026-03-28 22:30+00"), ("b", "x", "2026-03-30 21:30+00"), LATE])
+    ws.set_setting("timezone", "Europe/Berlin")
+    cal = retention(ws.con, period="day", periods=2)
+    assert starts(cal) == [date(2026, 3, 28)]
+    assert counts(cal) == [[2, 0, 2]]  # Mar 30 is period 2 for both
+    rolling = retention(ws.con, period="day", periods=2, window="rolling")
+    # a: 23.75 h -> k=0; b: 47 h -> k=1 (exact 24 h multiples, not wall-clock days)
+    assert counts(rolling) == [[2, 1, 0]]
+
+
+def test_unobservable_cells_are_null_and_period_ending_at_last_event_is_observable(ws: Workspace) -> None:
+    put(ws, [("a", "x", "2026-01-05 10:00+00"), ("b", "x", "2026-01-12 10:00+00"),
+             ("c", "x", "2026-01-19 00:00+00")])  # last event: exactly the end of week Jan 12
+    frame = retention(ws.con, period="week", periods=3)
+    assert counts(frame) == [[1, 0, None, None], [1, None, None, None], [1, None, None, None]]
+    frame = retention(ws.con, period="week", periods=3, window="rolling")
+    assert counts(frame)[0] == [1, None, None, None]  # a's rolling week 1 ends Jan 19 10:00
+
+
+def test_start_and_return_events(ws: Workspace) -> None:
+    put(ws, [("a", "open", "2026-01-05 10:00+00"), ("a", "signup", "2026-01-06 10:00+00"),
+             ("a", "buy", "2026-01-13 10:00+00"), ("b", "signup", "2026-01-13 10:00+00"),
+             ("b", "open", "2026-01-20 10:00+00"), LATE])
+    frame = retention(ws.con, period="week", periods=1, start_event="signup", return_event="buy")
+    assert counts(frame) == [[1, 1], [1, 0]]
+
+
+def test_percent_average_and_json() -> None:
+    frame = pl.DataFrame({"cohort_start": [date(2026, 1, 5), date(2026, 1, 12)], "cohort_size": [4, 2],
+                          "p0": [4, 2], "p1": [2, 1], "p2": [1, None]},
+                         schema_overrides={"p2": pl.Int64})
+    assert retention_percent(frame)["p1"].to_list() == [50.0, 50.0]
+    avg = retention_average(frame)
+    assert avg["p1"][0] == pytest.approx(100 * 3 / 6)
+    assert avg["p2"][0] == pytest.approx(100 * 1 / 4)  # the null row is skipped, weights by size
+    assert retention_json(frame) == {"rows": [
+        {"cohort_start": "2026-01-05", "cohort_size": 4, "counts": [4, 2, 1]},
+        {"cohort_start": "2026-01-12", "cohort_size": 2, "counts": [2, 1, None]}]}
+
+
+def test_bad_arguments_raise_user_errors(ws: Workspace) -> None:
+    with pytest.raises(UserLensError, match="period"):
+        retention(ws.con, period="year")
+    with pytest.raises(UserLensError, match="YYYY-MM-DD"):
+        retention(ws.con, date_from="yesterday")
+    with pytest.raises(UserLensError, match="timezone"):
+        retention(ws.con, timezone="Mars/Base")
+
+
+# ---------------------------------------------------------------------------- property-based
+BASE = datetime(2026, 3, 1, tzinfo=UTC)
+event_rows = st.lists(
+    st.tuples(st.sampled_from(["u1", "u2", "u3", "u4", "u5"]), st.sampled_from(["a", "b"]),
+              st.integers(0, 70 * 24 * 4).map(lambda q: BASE + timedelta(minutes=15 * q))),
+    min_size=1, max_size=40)
+options = st.fixed_dictionaries({
+    "period": st.sampled_from(["day", "week", "month"]),
+    "cohort": st.sampled_from(["first", "recurring"]),
+    "window": st.sampled_from(["calendar", "rolling"]),
+    "unbounded": st.booleans(),
+    "start_event": st.sampled_from([None, "a"]),
+    "return_event": st.sampled_from([None, "b"]),
+    "tz": st.sampled_from(["UTC", "Europe/Berlin", "Asia/Shanghai", "America/New_York"]),
+    "week_start": st.sampled_from(["monday", "sunday"]),
+})
+
+
+def load(ws: Workspace, rows: list[tuple[str, str, datetime]]) -> None:
+    with ws.write("events") as cur:
+        cur.execute("DELETE FROM events")
+        cur.executemany("INSERT INTO events (user_id, event, ts) VALUES (?, ?, ?)", rows)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=event_rows, opts=options)
+def test_agrees_with_independent_implementation(ws: Workspace, rows, opts) -> None:
+    load(ws, rows)
+    periods = 4 if opts["period"] != "day" else 10
+    frame = retention(ws.con, periods=periods, period=opts["period"], cohort=opts["cohort"],
+                      window=opts["window"], unbounded=opts["unbounded"], start_event=opts["start_event"],
+                      return_event=opts["return_event"], timezone=opts["tz"], week_start=opts["week_start"])
+    expected = reference_retention(rows, periods=periods, period=opts["period"], cohort=opts["cohort"],
+                                   window=opts["window"], unbounded=opts["unbounded"],
+                                   start_event=opts["start_event"], return_event=opts["return_event"],
+                                   tz=opts["tz"], week_start=opts["week_start"])
+    assert retention_json(frame)["rows"] == [
+        {"cohort_start": r["cohort_start"].isoformat(), "cohort_size": r["cohort_size"],
+         "counts": r["counts"]} for r in expected]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=event_rows, opts=options)
+def test_invariants(ws: Workspace, rows, opts) -> None:
+    load(ws, rows)
+    common = dict(period=opts["period"], window=opts["window"], timezone=opts["tz"],
+                  week_start=opts["week_start"], periods=6)
+    unb = retention(ws.con, unbounded=True, cohort=opts["cohort"], **common)
+    for row in counts(unb, date.max):
+        seen = [c for c in row if c is not None]
+        assert all(a >= b for a, b in zip(seen, seen[1:], strict=False))  # unbounded rows never increase
+    for frame in (unb, retention(ws.con, cohort=opts["cohort"], **common)):
+        for size, row in zip(frame["cohort_size"].to_list(), counts(frame, date.max), strict=True):
+            assert row[0] == size and all(c is None or 0 <= c <= size for c in row)
+    rec = retention(ws.con, cohort="recurring", **common)
+    active: dict[date, set[str]] = {}
+    for user, _, ts in rows:
+        active.setdefault(period_start(ts, opts["period"], opts["tz"], opts["week_start"]), set()).add(user)
+    assert dict(zip(rec["cohort_start"].to_list(), rec["cohort_size"].to_list(), strict=True)) == {
+        p: len(users) for p, users in active.items()}
