@@ -31,8 +31,9 @@ FILES = {
     "persona_truth": "persona_truth.csv",
 }
 # Deliberately unusable rows, so the demo shows the rejects table (documented in data/README.md):
-# (position in the file, user_id, timestamp) for events; (position, text) for feedback.
-BAD_EVENT_ROWS = [(1000, "", None), (52_345, "", None), (123_456, None, "2026-13-45 25:61:00")]
+# (row position in the file, what is wrong) for events; (row position, text) for feedback.
+BAD_EVENT_ROWS = [(1000, "missing user_id"), (52_345, "missing user_id"),
+                  (123_456, "unparseable timestamp")]
 BAD_FEEDBACK_ROWS = [(250, ""), (1700, "   ")]
 
 
@@ -116,11 +117,12 @@ def generate(out_dir: Path, *, users: int = 5000, seed: int = 7, days: int = 184
         integration=pl.when(pl.col("integration") != "").then("integration"),
         campaign=pl.when(pl.col("campaign") != "").then("campaign"),
     )
-    bad = [{"user_id": uid, "event": "task_created",
-            "timestamp": ts or "2026-07-01T12:00:00Z", "session_id": None, "platform": "web",
-            "integration": None, "campaign": None} for _, uid, ts in BAD_EVENT_ROWS]
-    bad[2]["user_id"] = ids[min(17, users - 1)]
-    events = _insert_rows(events, bad, [p for p, _, _ in BAD_EVENT_ROWS])
+    bad = [{"user_id": None if what == "missing user_id" else ids[min(17, users - 1)],
+            "event": "task_created",
+            "timestamp": "2026-13-45 25:61:00" if what == "unparseable timestamp" else "2026-07-01T12:00:00Z",
+            "session_id": None, "platform": "web", "integration": None, "campaign": None}
+           for _, what in BAD_EVENT_ROWS]
+    events = _insert_rows(events, bad, [p for p, _ in BAD_EVENT_ROWS])
 
     user_df = pl.DataFrame({
         "user_id": ids, "signup_ts": u.signup_s, "plan": u.plan.astype(str),
