@@ -1,0 +1,223 @@
+"""Personas: k-means over per-user text + behaviour vectors, described by data, never by invention.
+
+Each card: a generated name (activity level or the events the group over-uses, then its top
+keywords), share of users, c-TF-IDF keywords, three MMR quotes, behaviour figures against the
+whole base, and a confidence (mean silhouette of the cluster's members, sampled).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from analytics.errors import UserLensError
+from analytics.workspace import Workspace
+from embeddings.encoder import Encoder, Progress, encoder_note
+from embeddings.features import UserFeatures, build_user_features, combine_blocks, workspace_encoder
+from embeddings.keywords import top_keywords
+from embeddings.kmeans import KMeans
+from embeddings.quotes import mmr_quotes
+from embeddings.select_k import choose_k, cluster_silhouettes
+from embeddings.store import latest_personas, new_run_id, write_clusters
+
+__all__ = ["PersonaRun", "run_personas", "latest_personas"]
+K_RANGE = range(2, 11)
+LIFT_FOR_NAME = 1.5
+
+
+@dataclass
+class PersonaRun:
+    """Result of `run_personas` (also stored in the workspace under ``run_id``)."""
+
+    run_id: str
+    clusters: list[dict[str, Any]]
+    coords: pl.DataFrame  # user_id, x, y, persona_id
+    members: pl.DataFrame  # user_id, persona_id
+    encoder: str
+    encoder_note: str | None = None
+    k_scores: pl.DataFrame | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI/JSON document: clusters, run_id, encoder (and encoder_note, k_scores)."""
+        return {"run_id": self.run_id, "encoder": self.encoder, "encoder_note": self.encoder_note,
+                "k_scores": self.k_scores.to_dicts() if self.k_scores is not None else None,
+                "clusters": self.clusters}
+
+
+def _mean_or_none(values: np.ndarray) -> float | None:
+    values = values[~np.isnan(values)]
+    return float(values.mean()) if values.size else None
+
+
+def _humanise(event: str) -> str:
+    return " ".join(event.replace("_", " ").replace("-", " ").replace(".", " ").split())
+
+
+def persona_name(keywords: list[str], top_lift_events: list[str], activity_ratio: float | None) -> str:
+    """"<behaviour> · kw1, kw2, kw3" from what the data shows (no demographics).
+
+    The behaviour part is the events the group uses at least 1.5× the base rate ("Export report
+    & share users"), else its activity level against the base (Highly active / Light / Regular).
+    """
+    if top_lift_events:
+        behaviour = " & ".join(_humanise(e) for e in top_lift_events[:2]) + " users"
+        behaviour = behaviour[0].upper() + behaviour[1:]
+    elif activity_ratio is None:
+        behaviour = "Feedback-only users"
+    elif activity_ratio >= 1.5:
+        behaviour = "Highly active users"
+    elif activity_ratio <= 0.5:
+        behaviour = "Light users"
+    else:
+        behaviour = "Regular users"
+    return f"{behaviour} · {', '.join(keywords[:3])}" if keywords else behaviour
+
+
+def _activity_lookup(features: UserFeatures) -> dict[str, np.ndarray]:
+    pos = {u: i for i, u in enumerate(features.user_ids)}
+    n = len(features.user_ids)
+    out = {k: np.full(n, np.nan) for k in ("n_events", "retained_p1", "retained_p4")}
+    act = features.activity
+    if act.height:
+        rows = np.fromiter((pos[u] for u in act["user_id"].to_list()), np.int64, act.height)
+        for key in out:
+            out[key][rows] = act[key].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    return out
+
+
+def describe_clusters(features: UserFeatures, X: np.ndarray, labels: np.ndarray, *, seed: int = 0
+                      ) -> list[dict[str, Any]]:
+    """Persona cards for a labelling of the users in `features` (ids are the label values)."""
+    n = len(features.user_ids)
+    ids = sorted(set(int(x) for x in labels))
+    act = _activity_lookup(features)
+    fb = features.feedback
+    upos = {u: i for i, u in enumerate(features.user_ids)}
+    fb_label = (np.fromiter((labels[upos[u]] for u in fb["user_id"].to_list()), np.int64, fb.height)
+                if fb.height else np.zeros(0, np.int64))
+    keywords = top_keywords(fb["text"].to_list(), fb_label.tolist(), n=8) if fb.height else {}
+    ratings = fb["rating"].cast(pl.Float64).fill_null(np.nan).to_numpy() if fb.height else np.zeros(0)
+    silhouettes = cluster_silhouettes(X, labels, seed=seed) if len(ids) > 1 else {i: 0.0 for i in ids}
+    base_rate = features.event_counts.sum(0) / max(1, int(features.has_behaviour.sum()))
+    base_events = _mean_or_none(act["n_events"])
+    texts = fb["text"].to_list()
+    cards = []
+    for c in ids:
+        member = labels == c
+        size = int(member.sum())
+        with_beh = member & features.has_behaviour
+        rate = features.event_counts[with_beh].sum(0) / max(1, int(with_beh.sum()))
+        lift = np.where(base_rate > 0, rate / np.where(base_rate > 0, base_rate, 1.0), 0.0)
+        order = np.argsort(-rate, kind="stable")
+        top_events = [{"event": features.event_names[j], "per_user": float(rate[j]), "lift": float(lift[j])}
+                      for j in order[:5] if rate[j] > 0]
+        lifted = [features.event_names[j] for j in order if lift[j] >= LIFT_FOR_NAME and rate[j] >= 1.0][:2]
+        events_per_user = _mean_or_none(act["n_events"][member])
+        ratio = events_per_user / base_events if events_per_user is not None and base_events else None
+        in_c = np.flatnonzero(fb_label == c)
+        quotes: list[str] = []
+        if in_c.size:
+            centroid = features.text[member & features.has_text].mean(0)
+            picked = mmr_quotes(features.feedback_vectors[in_c], [texts[i] for i in in_c], centroid, n=3)
+            quotes = [texts[in_c[i]] for i in picked]
+        kws = keywords.get(c, [])
+        cards.append({
+            "id": c, "name": persona_name(kws, lifted, ratio), "size": size, "share": size / n,
+            "keywords": kws, "quotes": quotes, "confidence": silhouettes.get(c, 0.0),
+            "figures": {
+                "events_per_user": events_per_user, "base_events_per_user": base_events,
+                "top_events": top_events,
+                "retention_p1": _mean_or_none(act["retained_p1"][member]),
+                "retention_p4": _mean_or_none(act["retained_p4"][member]),
+                "mean_rating": _mean_or_none(ratings[in_c]) if in_c.size else None,
+                "n_with_text": int((member & features.has_text).sum()),
+                "n_with_behaviour": int(with_beh.sum()),
+            },
+        })
+    seen: dict[str, int] = {}
+    for card in cards:  # names must tell personas apart
+        seen[card["name"]] = seen.get(card["name"], 0) + 1
+        if seen[card["name"]] > 1:
+            card["name"] = f"{card['name']} ({seen[card['name']]})"
+    return cards
+
+
+def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
+    """Cluster ids 0..k-1 from largest to smallest (ties by the original id), for stable cards."""
+    ids, counts = np.unique(labels, return_counts=True)
+    order = sorted(range(len(ids)), key=lambda i: (-counts[i], ids[i]))
+    mapping = {int(ids[i]): new for new, i in enumerate(order)}
+    return np.fromiter((mapping[int(x)] for x in labels), np.int64, len(labels))
+
+
+def pca_2d(X: np.ndarray, seed: int = 0) -> np.ndarray:
+    """First two principal components of X (n, 2); zeros where X has fewer than two dimensions of spread."""
+    from sklearn.decomposition import PCA
+
+    if X.shape[0] < 3:
+        return np.zeros((X.shape[0], 2), dtype=np.float32)
+    solver = "randomized" if X.shape[0] > 5000 else "full"
+    out = PCA(n_components=min(2, X.shape[1]), svd_solver=solver, random_state=seed).fit_transform(X)
+    return np.pad(out, ((0, 0), (0, 2 - out.shape[1]))).astype(np.float32)
+
+
+def run_personas(ws: Workspace, *, k: int | None = None, seed: int = 0, encoder: Encoder | None = None,
+                 text_weight: float = 0.5, progress: Progress | None = None) -> PersonaRun:
+    """Find personas among the workspace's users and store them as a new run.
+
+    Parameters
+    ----------
+    ws : Workspace
+        Source of events and feedback; the run is written back into it.
+    k : int, optional
+        Number of personas; None chooses k in 2..10 by sampled silhouette / Davies–Bouldin.
+    seed : int
+        Seed of sampling, k-means++ and PCA: the same seed and data give the same personas.
+    encoder : Encoder, optional
+        Text model; by default `default_encoder` on the feedback texts.
+    text_weight : float
+        Weight w of the text block (behaviour gets 1 − w), see `embeddings.features`.
+    progress : callable, optional
+        ``progress(done, total)`` while embedding feedback.
+
+    Returns
+    -------
+    PersonaRun
+    """
+    if encoder is None:
+        encoder = workspace_encoder(ws)
+    features = build_user_features(ws, encoder, progress=progress)
+    n = len(features.user_ids)
+    if n < 2:
+        raise UserLensError("Personas need at least two users with events or feedback: load events "
+                            "(`userlens ingest events FILE`) or feedback first.")
+    X = combine_blocks(features.text, features.behaviour, text_weight)
+    k_scores = None
+    if k is None:
+        k, k_scores = choose_k(X, range(K_RANGE.start, min(K_RANGE.stop, n)), seed=seed)
+        k = max(k, 1)
+    elif not 1 <= k <= n:
+        raise UserLensError(f"--k {k} is not possible with {n} users: choose between 1 and {n}, or 'auto'.")
+    km = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(X)
+    labels = _relabel_by_size(km.labels_)
+    clusters = describe_clusters(features, X, labels, seed=seed)
+    names = {c["id"]: c["name"] for c in clusters}
+    xy = pca_2d(X, seed)
+    coords = pl.DataFrame({"user_id": features.user_ids, "x": xy[:, 0], "y": xy[:, 1],
+                           "persona_id": labels.astype(np.int32),
+                           "persona": [names[int(c)] for c in labels]})
+    members = coords.select("user_id", "persona_id")
+    params = {"k": k, "seed": seed, "text_weight": text_weight, "encoder": encoder.name,
+              "auto_k": k_scores is not None}
+    summary = {"n_users": n, "n_with_text": int(features.has_text.sum()),
+               "n_with_behaviour": int(features.has_behaviour.sum()), "encoder_note": encoder_note(encoder),
+               "k_scores": k_scores.to_dicts() if k_scores is not None else None}
+    run_id = new_run_id("personas")
+    write_clusters(ws, kind="personas", run_id=run_id, params=params, summary=summary,
+                   clusters=clusters, members=members)
+    return PersonaRun(run_id, clusters, coords, members, encoder.name, encoder_note(encoder), k_scores,
+                      params)
