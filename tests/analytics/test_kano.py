@@ -189,3 +189,16 @@ def test_kano_json_shape(ws) -> None:
 def test_empty_workspace(ws) -> None:
     assert kano_results(ws.con).is_empty()
     assert kano_json(kano_results(ws.con)) == {"features": []}
+
+
+def test_kano_figures(ws) -> None:
+    from analytics.figures.kano import better_worse_figure, continuous_figure
+
+    for feature, counts in PUBLISHED.items():
+        insert_counts(ws.con, feature, dict(zip("MOAIRQ", counts, strict=True)), '{"plan": "pro"}')
+    fig = better_worse_figure(kano_results(ws.con))
+    (trace,) = fig.data
+    points = dict(zip(trace.text, zip(trace.x, trace.y, strict=True), strict=True))
+    assert points["Service app"] == pytest.approx((218 / 296, 168 / 296))
+    segmented = continuous_figure(kano_results(ws.con, segment="plan"))
+    assert [t.name for t in segmented.data] == ["pro"] and len(segmented.data[0].x) == 3

@@ -169,3 +169,15 @@ def test_json_shape_and_methods(ws) -> None:
 
 def test_empty_backlog(ws) -> None:
     assert prioritise(ws.con).is_empty()
+
+
+def test_prioritise_figures(ws) -> None:
+    from analytics.figures.prioritise import ranking_figure, value_effort_figure
+
+    add_reqs(ws.con, dict(req_id="Q1", reach=1000, impact=1, confidence=1, effort=1),
+             dict(req_id="Q2", reach=10, impact=1, effort=8))
+    out = prioritise(ws.con, method="value-effort")
+    fig = value_effort_figure(out)
+    assert {t.name: list(t.text) for t in fig.data} == {"quick win": ["Q1"], "money pit": ["Q2"]}
+    bars = ranking_figure(out).data[0]
+    assert list(bars.y) == ["Q2 Q2", "Q1 Q1"] and list(bars.marker.pattern.shape) == ["/", ""]
