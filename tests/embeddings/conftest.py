@@ -69,8 +69,7 @@ def insert_rows(ws: Workspace, events: list[tuple], feedback: list[tuple]) -> No
             cur.unregister("_fb")
 
 
-@pytest.fixture
-def planted_ws(ws: Workspace) -> Workspace:
+def planted_rows() -> tuple[list[tuple], list[tuple]]:
     """Two planted groups of 15 users: exporters and integrators, distinct in events and in words."""
     t0 = datetime(2024, 1, 1, tzinfo=UTC)
     events, feedback = [], []
@@ -83,5 +82,11 @@ def planted_ws(ws: Workspace) -> Workspace:
                 events += [(uid, main, ts), (uid, main, ts + timedelta(minutes=5)), (uid, other, ts)]
             feedback.append((f"f-{uid}", uid, t0 + timedelta(days=10 + u * 3), texts[u % len(texts)],
                              4.0 if g == 0 else 2.0, 9.0 if g == 0 else 3.0))
-    insert_rows(ws, events, feedback)
+    return events, feedback
+
+
+@pytest.fixture
+def planted_ws(ws: Workspace) -> Workspace:
+    """The in-memory workspace with `planted_rows` inserted."""
+    insert_rows(ws, *planted_rows())
     return ws
