@@ -46,8 +46,8 @@ FIBONACCI: tuple[int, ...] = (1, 2, 3, 5, 8, 13, 20)
 HIGH_CONFIDENCE_USERS, MEDIUM_CONFIDENCE_USERS, AGREEMENT_SIMILARITY = 20, 5, 0.5
 #: RICE impact / confidence values onto the ICE 1..10 scale (linear in between).
 ICE_IMPACT_POINTS: tuple[tuple[float, float], ...] = ((0.25, 1), (0.5, 3), (1, 5), (2, 8), (3, 10))
-DERIVATION_DESCRIPTION = __doc__.split("Derivations (all documented in ``DERIVATION_DESCRIPTION``):")[1]
-DERIVATION_DESCRIPTION = DERIVATION_DESCRIPTION.strip()
+_MARKER = "Derivations (all documented in ``DERIVATION_DESCRIPTION``):"
+DERIVATION_DESCRIPTION = (__doc__ or "").partition(_MARKER)[2].strip()
 
 
 def gather_inputs(con: duckdb.DuckDBPyConnection, *, use_evidence: bool = True,
