@@ -114,11 +114,11 @@ class Workspace:
 
     def schema_version(self) -> int:
         """Highest applied migration."""
-        return int(self.con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0])
+        return int(_first_row(self.con, "SELECT max(version) FROM schema_migrations")[0])
 
     def get_setting(self, key: str) -> str:
         """A setting's value, or its default."""
-        row = self.con.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        row = _first_row(self.con, "SELECT value FROM settings WHERE key = ?", [key])
         return row[0] if row else DEFAULT_SETTINGS.get(key, "")
 
     def settings(self) -> dict[str, str]:
@@ -156,14 +156,13 @@ class Workspace:
 
     def secret(self) -> bytes:
         """Per-workspace secret for pseudonymisation, created on first use and never shown."""
-        row = self.con.execute("SELECT value FROM settings WHERE key = '_hmac_secret'").fetchone()
+        row = _first_row(self.con, "SELECT value FROM settings WHERE key = '_hmac_secret'")
         if row:
             return bytes.fromhex(row[0])
         value = secrets.token_hex(32)
         with self._write_lock:
             self.con.execute("INSERT OR IGNORE INTO settings VALUES ('_hmac_secret', ?)", [value])
-        return bytes.fromhex(self.con.execute(
-            "SELECT value FROM settings WHERE key = '_hmac_secret'").fetchone()[0])
+        return bytes.fromhex(_first_row(self.con, "SELECT value FROM settings WHERE key = '_hmac_secret'")[0])
 
     def versions(self) -> dict[str, int]:
         """Data version per table: a cache key that changes only when that table changes."""
@@ -172,7 +171,14 @@ class Workspace:
 
     def row_counts(self) -> dict[str, int]:
         """Row count of each data table."""
-        return {t: int(self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in DATA_TABLES}
+        return {t: int(_first_row(self.con, f"SELECT count(*) FROM {t}")[0]) for t in DATA_TABLES}
+
+
+def _first_row(cur: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> tuple | None:
+    """First row of a query, fully fetched: DuckDB 2.0 refuses further work on a cursor whose
+    execute() result is left half-read (fetchone), so never leave one open."""
+    rows = cur.execute(query, params or []).fetchall()
+    return rows[0] if rows else None
 
 
 def open_workspace(path: str | os.PathLike[str] | None = None) -> Workspace:

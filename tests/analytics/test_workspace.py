@@ -74,3 +74,13 @@ def test_secret_is_stable_and_hidden(ws: Workspace) -> None:
     assert ws.secret() == ws.secret()
     assert len(ws.secret()) == 32
     assert "_hmac_secret" not in ws.settings()
+
+
+def test_helpers_leave_no_open_result(ws: Workspace) -> None:
+    # DuckDB 2.0 refuses a query on a cursor with a half-read execute() result.
+    ws.row_counts()
+    ws.secret()
+    ws.settings()
+    ws.get_setting("timezone")
+    ws.schema_version()
+    assert ws.con.sql("SELECT count(*) FROM events").fetchall() == [(0,)]
