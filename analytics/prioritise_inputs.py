@@ -82,6 +82,13 @@ def gather_inputs(con: duckdb.DuckDBPyConnection, *, use_evidence: bool = True,
         kano = {str(r["feature"]).strip().casefold(): r for r in kano_results(con).iter_rows(named=True)}
     backlog = run_sql(con, "requirements_with_evidence", evidence_run=evidence_run, persona_run=persona_run)
     ice_scale = {c: _ice_scale(backlog[c]) for c in ("impact", "confidence")}
+    default_why = {name: "" for name in fallback}
+    known_effort = backlog["effort"].drop_nulls().drop_nans() if backlog.height else backlog.get_column("effort")
+    if "effort" not in (defaults or {}) and known_effort.len():
+        # A missing effort defaulting to a small number would float unknown work to the top of
+        # every value-per-effort method; the backlog's median is the cautious assumption.
+        fallback["effort"] = max(0.5, float(known_effort.median()))
+        default_why["effort"] = "; the backlog median"
     rows = []
     for req in backlog.iter_rows(named=True):
         k = kano.get(str(req["kano_feature"] or "").strip().casefold()) if req["kano_feature"] else None
@@ -96,7 +103,7 @@ def gather_inputs(con: duckdb.DuckDBPyConnection, *, use_evidence: bool = True,
         _impact(row, req, k, fallback)
         _confidence(row, req, k, evidence_run, fallback)
         for name in ("effort", "cost", "business_value", "time_criticality", "risk_reduction"):
-            _from_backlog_or_default(row, name, req[name], fallback[name])
+            _from_backlog_or_default(row, name, req[name], fallback[name], default_why[name])
         _ease(row, req)
         _job_size(row, req)
         _ice(row, ice_scale)
@@ -125,12 +132,13 @@ def _set(row: dict[str, Any], name: str, value: float, source: str, note: str) -
     row[name], row[f"{name}_source"], row[f"{name}_note"] = float(value), source, note
 
 
-def _from_backlog_or_default(row: dict[str, Any], name: str, value: float | None, default: float) -> bool:
+def _from_backlog_or_default(row: dict[str, Any], name: str, value: float | None, default: float,
+                             why: str = "") -> bool:
     """Backlog value when present (True), else the default with its note (False)."""
     if value is not None and not math.isnan(value):
         _set(row, name, value, "backlog", f"{name} {_fmt(value)}: backlog")
         return True
-    _set(row, name, default, "default", f"{name} {_fmt(default)} (default: missing in backlog)")
+    _set(row, name, default, "default", f"{name} {_fmt(default)} (default: missing in backlog{why})")
     return False
 
 

@@ -145,8 +145,9 @@ def test_missing_fields_rank_with_flagged_defaults(ws) -> None:
     out = prioritise(ws.con, method="rice")
     f2 = by_id(out)["F2"]
     assert f2["flags"] == ["confidence", "effort"]
-    assert f2["confidence"] == 0.5 and f2["effort"] == 1 and f2["score"] == pytest.approx(400 * 1 * 0.5 / 1)
-    assert "effort 1 (default: missing in backlog)" in f2["provenance"]
+    # effort defaults to the backlog median (F1's 2), not to a small number that would flatter F2
+    assert f2["confidence"] == 0.5 and f2["effort"] == 2 and f2["score"] == pytest.approx(400 * 1 * 0.5 / 2)
+    assert "effort 2 (default: missing in backlog; the backlog median)" in f2["provenance"]
     assert "confidence 0.5 (default: missing in backlog)" in f2["provenance"]
     assert (f2["effort_source"], f2["reach_source"]) == ("default", "backlog")
     custom = by_id(prioritise(ws.con, method="rice", defaults={"effort": 4}))["F2"]

@@ -132,7 +132,7 @@ def test_cli_json_shapes(tmp_path, capsys) -> None:
     assert doc["ranking"][1]["flags"] == ["business_value", "time_criticality", "risk_reduction", "job_size"]
     assert main(["prioritise", "--workspace", path, "--weight", "reach=2", "--sensitivity"]) == 0
     out = capsys.readouterr().out
-    assert "RICE = reach" in out and "R2: " in out and "effort 1 (default: missing in backlog)" in out
+    assert "RICE = reach" in out and "R2: " in out and "effort 4 (default: missing in backlog" in out
     assert main(["prioritise", "--workspace", path, "--weight", "reach"]) == 2
     assert "NAME=NUMBER" in capsys.readouterr().err
     assert main(["kano", "--workspace", path, "--segment", "country"]) == 2
