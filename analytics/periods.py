@@ -132,3 +132,9 @@ def to_timestamp(value: date | datetime | str | None, name: str = "as_of") -> da
         return datetime.fromisoformat(str(value))
     except ValueError as exc:
         raise UserLensError(f"{name} {value!r} is not a time: write it as YYYY-MM-DD[THH:MM].") from exc
+
+
+def ensure_events(con: duckdb.DuckDBPyConnection, where: str = "the workspace") -> None:
+    """Raise a UserLensError saying how to load events when the events table is empty."""
+    if not con.execute("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)").fetchall()[0][0]:
+        raise UserLensError(f"No events in {where}: load them first with `userlens ingest events FILE`.")

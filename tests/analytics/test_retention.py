@@ -319,3 +319,22 @@ def test_invariants(ws: Workspace, rows, opts) -> None:
         active.setdefault(period_start(ts, opts["period"], opts["tz"], opts["week_start"]), set()).add(user)
     assert dict(zip(rec["cohort_start"].to_list(), rec["cohort_size"].to_list(), strict=True)) == {
         p: len(users) for p, users in active.items()}
+
+
+def test_cli_json_is_the_design_shape(tmp_path, capsys) -> None:
+    import json
+
+    from dashboard.cli import main
+
+    path = tmp_path / "w.duckdb"
+    ws = Workspace(path)
+    put(ws, [("a", "x", "2026-01-05 10:00+00"), ("a", "x", "2026-01-13 10:00+00"),
+             ("b", "x", "2026-01-14 10:00+00"), ("c", "x", "2026-01-20 10:00+00")])
+    ws.close()
+    assert main(["retention", "--workspace", str(path), "--periods", "2", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"rows": [
+        {"cohort_start": "2026-01-05", "cohort_size": 1, "counts": [1, 1, None]},
+        {"cohort_start": "2026-01-12", "cohort_size": 1, "counts": [1, None, None]},
+        {"cohort_start": "2026-01-19", "cohort_size": 1, "counts": [1, None, None]}]}
+    assert main(["retention", "--workspace", str(tmp_path / "empty.duckdb")]) == 2
+    assert "userlens ingest events" in capsys.readouterr().err
