@@ -1,0 +1,235 @@
+"""Per-kind targets: field types, the staging query (convert + validate in one pass) and the inserts.
+
+The staging query reads the source once into the temp table ``ul_stage`` holding, per data row,
+the converted fields (``__ul_f_<field>``), the extra columns as one JSON value (``__ul_extra``),
+the first reject reason (``__ul_reason``, NULL for a usable row), the source column it concerns
+(``__ul_column``) and, for rejected rows only, the row's raw values as JSON (``__ul_raw``).
+The inserts then copy usable rows into the target table and rejected ones into ``rejects``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from analytics.ingest_detect import REQUIRED
+from analytics.kano_answers import IMPORTANCE_SQL, NORMALISE_SQL
+from analytics.pseudonymise import hmac_sql, redact_sql
+from analytics.sqlfiles import quote_ident, quote_literal
+
+# Field types: id (user ids), str, text (free text), ts, num, kano (answer code), importance.
+FIELD_TYPES: dict[str, dict[str, str]] = {
+    "events": {"user_id": "id", "event": "str", "ts": "ts", "session_id": "str"},
+    "users": {"user_id": "id", "signup_ts": "ts", "first_seen": "ts"},
+    "feedback": {"feedback_id": "str", "user_id": "id", "ts": "ts", "text": "text", "rating": "num",
+                 "score_0_10": "num", "channel": "str"},
+    "kano": {"respondent_id": "str", "feature": "str", "functional": "kano", "dysfunctional": "kano",
+             "importance": "importance", "user_id": "id"},
+    "requirements": {"req_id": "str", "title": "str", "description": "str", "kano_feature": "str",
+                     "reach": "num", "impact": "num", "confidence": "num", "effort": "num", "cost": "num",
+                     "business_value": "num", "time_criticality": "num", "risk_reduction": "num"},
+}
+TABLES = {"events": "events", "users": "users", "feedback": "feedback", "kano": "kano_responses",
+          "requirements": "requirements"}
+EXTRA_COLUMN = {"events": "properties", "users": "attributes", "feedback": "properties",
+                "kano": "attributes", "requirements": "properties"}
+UPSERT_KEY = {"users": "user_id", "requirements": "req_id"}
+# Formats tried, in order, for times that are neither ISO 8601 nor epoch numbers (month first).
+TS_FORMATS = ["%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
+              "%d.%m.%Y", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日 %H:%M:%S",
+              "%Y年%m月%d日 %H:%M", "%Y年%m月%d日", "%d %b %Y %H:%M:%S", "%d %b %Y", "%b %d, %Y"]
+
+_EPOCH = "TIMESTAMPTZ '1970-01-01 00:00:00+00'"
+
+
+def _f(field: str) -> str:
+    return quote_ident(f"__ul_f_{field}")
+
+
+def _ts_sql(v: str) -> str:
+    """TIMESTAMPTZ from the trimmed VARCHAR `v`: ISO (naive ones in the session TimeZone), epoch
+    seconds / ms / µs / ns by magnitude per value, then `TS_FORMATS`; NULL when nothing fits."""
+    num = f"try_cast({v} AS DOUBLE)"
+    whole = f"try_cast(split_part({v}, '.', 1) AS HUGEINT)"
+    micros = (f"CASE WHEN abs({num}) < 1e11 THEN CAST(round({num} * 1e6) AS BIGINT)"
+              f" WHEN abs({num}) < 1e14 THEN CAST(round({num} * 1e3) AS BIGINT)"
+              f" WHEN abs({num}) < 1e17 THEN CAST({whole} AS BIGINT)"
+              f" WHEN abs({num}) < 1e20 THEN CAST({whole} // 1000 AS BIGINT) END")
+    return (f"coalesce(try_cast({v} AS TIMESTAMPTZ), CASE WHEN regexp_full_match({v}, '-?\\d+(\\.\\d+)?')"
+            f" THEN {_EPOCH} + to_microseconds({micros}) END,"
+            f" CAST(try_strptime({v}, $ul_ts_formats) AS TIMESTAMPTZ))")
+
+
+def convert_sql(ftype: str, v: str, *, pseudonymise: bool) -> tuple[str, str | None]:
+    """SQL converting the trimmed VARCHAR `v` (NULL when blank) to a field of type `ftype`, and an
+    optional second step applied to that result ``{c}`` (dropping infinities and NaN)."""
+    finite = "CASE WHEN isfinite({c}) THEN {c} END"
+    if ftype == "id":
+        canon = (f"CASE WHEN contains({v}, '.') THEN "
+                 f"regexp_replace({v}, '^(-?\\d+)\\.0+$', '\\1') ELSE {v} END")
+        return (hmac_sql(canon) if pseudonymise else canon), None
+    if ftype == "text":
+        return (redact_sql(v) if pseudonymise else v), None
+    if ftype == "ts":
+        return _ts_sql(v), finite
+    if ftype == "num":
+        return (f"CASE WHEN suffix({v}, '%') THEN try_cast(rtrim({v}, '%') AS DOUBLE) / 100"
+                f" ELSE try_cast({v} AS DOUBLE) END"), finite
+    if ftype == "kano":
+        return f"$ul_kano_codes[list_position($ul_kano_keys, {NORMALISE_SQL.replace('{x}', v)})]", None
+    if ftype == "importance":
+        return IMPORTANCE_SQL.replace("{x}", v), finite
+    return v, None
+
+
+def _reason(kind: str, fld: str, ftype: str, required: bool) -> list[tuple[str, str]]:
+    """(condition on v_/c_ placeholders, reason) pairs for one field, in priority order."""
+    out = []
+    if required:
+        out.append(("{v} IS NULL", "empty text" if ftype == "text" else f"missing {fld}"))
+    bad = {"ts": f"unparseable {fld}", "num": f"non-numeric {fld}", "importance": f"non-numeric {fld}",
+           "kano": f"unrecognised {fld} answer"}.get(ftype)
+    if bad:
+        out.append(("{v} IS NOT NULL AND {c} IS NULL", bad))
+    return out
+
+
+@dataclass
+class StagePlan:
+    """What `stage_sql` needs: raw SQL per field, the source label per field, extra and raw columns."""
+
+    kind: str
+    raw: dict[str, str]  # field -> SQL giving the raw VARCHAR (column, $param constant, or NULL)
+    label: dict[str, str]  # field -> source column name or "--set field" (for rejects.column_name)
+    extras: list[str]  # source columns that go into the extra JSON
+    raw_columns: list[tuple[str, str]]  # (JSON key, source column) making up rejects.raw_line
+    relation: str  # FROM clause
+    pseudonymise: bool
+    raw_for_all: bool = False  # keep raw_line for every row (upsert kinds mark duplicates later)
+    keep: list[str] = field(default_factory=list)  # source columns copied into the stage as they are
+
+
+def select_sql(plan: StagePlan) -> str:
+    """The query converting, validating and keeping the extras of every source row, in one pass.
+
+    CTEs: vals (trimmed text per field) -> conv (converted) -> fin (finite check) -> chk (reason).
+    Output: the ``__ul_f_<field>`` columns, the kept columns, __ul_extra, __ul_reason, __ul_column
+    and __ul_raw.
+    """
+    types = FIELD_TYPES[plan.kind]
+    required = set(REQUIRED[plan.kind])
+    vals, conv, fin, cases = [], [], [], []
+    for fld, ftype in types.items():
+        raw = plan.raw.get(fld, "CAST(NULL AS VARCHAR)")
+        chars = ", ' \t\r\n'" if ftype == "text" else ""
+        v, p, f = (quote_ident(f"__ul_{x}_{fld}") for x in "vpf")
+        vals.append(f"nullif(trim({raw}{chars}), '') AS {v}")
+        expr, post = convert_sql(ftype, v, pseudonymise=plan.pseudonymise)
+        conv.append(f"{expr} AS {p}")
+        fin.append(f"{post.format(c=p) if post else p} AS {f}")
+        for cond, reason in _reason(plan.kind, fld, ftype, fld in required):
+            cases.append((cond.format(v=v, c=f), reason, plan.label.get(fld)))
+    reason = ("CASE " + " ".join(f"WHEN {t} THEN {quote_literal(r)}" for t, r, _ in cases) + " END"
+              if cases else "NULL")
+    column = ("CASE " + " ".join(f"WHEN {t} THEN {quote_literal(c) if c else 'NULL'}" for t, _, c in cases)
+              + " END" if cases else "NULL")
+    extra = ("json_object(" + ", ".join(f"{quote_literal(c)}, {quote_ident(c)}" for c in plan.extras) + ")"
+             if plan.extras else "CAST(NULL AS JSON)")
+    pairs = ", ".join(f"{quote_literal(k)}, {quote_ident(c)}" for k, c in plan.raw_columns)
+    raw_json = f"json_object({pairs})" if plan.raw_columns else "CAST(NULL AS JSON)"
+    raw_when = "TRUE" if plan.raw_for_all else "__ul_reason IS NOT NULL"
+    passthrough = "".join(", " + quote_ident(c) for c in dict.fromkeys(
+        plan.extras + [c for _, c in plan.raw_columns] + plan.keep))
+    out_cols = ", ".join([_f(fld) for fld in types] + [quote_ident(c) for c in plan.keep])
+    return (
+        f"WITH vals AS (SELECT {', '.join(vals)}{passthrough} FROM {plan.relation}),\n"
+        f"conv AS (SELECT *, {', '.join(conv)} FROM vals),\n"
+        f"fin AS (SELECT *, {', '.join(fin)} FROM conv),\n"
+        f"chk AS (SELECT *, {reason} AS __ul_reason, {column} AS __ul_column FROM fin)\n"
+        f"SELECT {out_cols}, {extra} AS __ul_extra, __ul_reason, __ul_column,\n"
+        f"  CASE WHEN {raw_when} THEN CAST({raw_json} AS VARCHAR) END AS __ul_raw FROM chk"
+    )
+
+
+def stage_sql(plan: StagePlan) -> str:
+    """CREATE TEMP TABLE ul_stage with every row converted (rowid + 1 is the data row number)."""
+    return "CREATE OR REPLACE TEMP TABLE ul_stage AS\n" + select_sql(plan)
+
+
+def reject_stage_sql(plan: StagePlan) -> str:
+    """CREATE TEMP TABLE ul_stage with only the reject columns of every row (the streaming path)."""
+    return ("CREATE OR REPLACE TEMP TABLE ul_stage AS SELECT __ul_reason, __ul_column, __ul_raw FROM (\n"
+            + select_sql(plan) + ")")
+
+
+def stream_insert_sql(plan: StagePlan) -> str:
+    """INSERT of the usable rows straight from the source into events, without a staging table."""
+    f = _f
+    return ("INSERT INTO events (user_id, event, ts, session_id, properties, batch_id) "
+            f"SELECT {f('user_id')}, {f('event')}, {f('ts')}, {f('session_id')}, __ul_extra, $ul_batch "
+            "FROM (\n"
+            + select_sql(plan) + ") WHERE __ul_reason IS NULL")
+
+
+def dedupe_sql(kind: str) -> str | None:
+    """Marks all but the last row of a key repeated within the file (upsert kinds), else None."""
+    key = UPSERT_KEY.get(kind)
+    if key is None:
+        return None
+    return (f"UPDATE ul_stage SET __ul_reason = 'duplicate {key} (a later row wins)' "
+            "WHERE __ul_reason IS NULL AND rowid IN (SELECT rid FROM (SELECT rowid AS rid, "
+            f"row_number() OVER (PARTITION BY {_f(key)} ORDER BY rowid DESC) AS rn FROM ul_stage "
+            "WHERE __ul_reason IS NULL) WHERE rn > 1)")
+
+
+def insert_sql(kind: str, row_expr: str) -> str:
+    """INSERT of the usable staged rows into the kind's table ($ul_batch is the batch id)."""
+    f = _f
+    generated = f"CAST($ul_batch AS VARCHAR) || '-' || CAST({row_expr} AS VARCHAR)"
+    if kind == "events":
+        return ("INSERT INTO events (user_id, event, ts, session_id, properties, batch_id) "
+                f"SELECT {f('user_id')}, {f('event')}, {f('ts')}, {f('session_id')}, __ul_extra, $ul_batch "
+                "FROM ul_stage WHERE __ul_reason IS NULL")
+    if kind == "users":
+        return ("INSERT INTO users (user_id, first_seen, signup_ts, attributes, batch_id) "
+                f"SELECT {f('user_id')}, {f('first_seen')}, {f('signup_ts')}, __ul_extra, $ul_batch "
+                "FROM ul_stage WHERE __ul_reason IS NULL ON CONFLICT (user_id) DO UPDATE SET "
+                "first_seen = coalesce(excluded.first_seen, users.first_seen), "
+                "signup_ts = coalesce(excluded.signup_ts, users.signup_ts), "
+                "attributes = CASE WHEN users.attributes IS NULL THEN excluded.attributes "
+                "WHEN excluded.attributes IS NULL THEN users.attributes "
+                "ELSE json_merge_patch(users.attributes, excluded.attributes) END, "
+                "batch_id = excluded.batch_id")
+    if kind == "feedback":
+        fid = f"coalesce({f('feedback_id')}, {generated})"
+        return ("INSERT INTO feedback (feedback_id, user_id, ts, text, rating, score_0_10, channel, "
+                f"properties, batch_id) SELECT {fid}, {f('user_id')}, {f('ts')}, {f('text')}, {f('rating')}, "
+                f"{f('score_0_10')}, {f('channel')}, __ul_extra, $ul_batch FROM ul_stage "
+                "WHERE __ul_reason IS NULL")
+    if kind == "kano":
+        rid = f"coalesce({f('respondent_id')}, {generated})"
+        return ("INSERT INTO kano_responses (respondent_id, feature, functional, dysfunctional, importance, "
+                f"user_id, attributes, batch_id) SELECT {rid}, {f('feature')}, {f('functional')}, "
+                f"{f('dysfunctional')}, {f('importance')}, {f('user_id')}, __ul_extra, $ul_batch "
+                "FROM ul_stage WHERE __ul_reason IS NULL")
+    cols = list(FIELD_TYPES["requirements"])
+    sets = ", ".join(f"{c} = coalesce(excluded.{c}, requirements.{c})" for c in cols[1:])
+    return (f"INSERT INTO requirements ({', '.join(cols)}, properties, batch_id) "
+            f"SELECT {', '.join(f(c) for c in cols)}, __ul_extra, $ul_batch FROM ul_stage "
+            f"WHERE __ul_reason IS NULL ON CONFLICT (req_id) DO UPDATE SET {sets}, "
+            "properties = coalesce(excluded.properties, requirements.properties), "
+            "batch_id = excluded.batch_id")
+
+
+def rejects_sql(row_expr: str) -> str:
+    """INSERT of the rejected staged rows into rejects."""
+    return ("INSERT INTO rejects (batch_id, row_number, raw_line, reason, column_name) "
+            f"SELECT $ul_batch, {row_expr}, __ul_raw, __ul_reason, __ul_column FROM ul_stage "
+            "WHERE __ul_reason IS NOT NULL")
+
+
+MALFORMED_SQL = (
+    "INSERT INTO rejects (batch_id, row_number, raw_line, reason, column_name) "
+    "SELECT $ul_batch, line - 1, any_value(csv_line), 'malformed csv line (' || "
+    "lower(replace(any_value(CAST(error_type AS VARCHAR)), '_', ' ')) || ')', any_value(column_name) "
+    "FROM ul_rej_errors GROUP BY line"
+)
