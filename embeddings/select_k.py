@@ -48,11 +48,12 @@ def choose_k(X: np.ndarray, k_range: Iterable[int] = range(2, 11), *, sample_siz
     scores : polars.DataFrame
         Columns k, silhouette, davies_bouldin, inertia — one row per k tried.
     """
-    from sklearn.metrics import davies_bouldin_score, silhouette_score
+    from sklearn.metrics import davies_bouldin_score
 
     X = np.asarray(X, dtype=np.float32)
     idx = sample_rows(X.shape[0], sample_size, seed)
     S = X[idx]
+    D = pairwise_distances(S, device=device)  # shared by every k: the sample is the same
     n_distinct = len(np.unique(S, axis=0)) if S.shape[0] <= 50_000 else S.shape[0]
     rows = []
     for k in sorted(set(int(k) for k in k_range)):
@@ -61,7 +62,7 @@ def choose_k(X: np.ndarray, k_range: Iterable[int] = range(2, 11), *, sample_siz
         km = KMeans(n_clusters=k, n_init=2, max_iter=100, random_state=seed, device=device).fit(S)
         if len(np.unique(km.labels_)) < 2:
             continue
-        rows.append({"k": k, "silhouette": float(silhouette_score(S, km.labels_)),
+        rows.append({"k": k, "silhouette": float(silhouette_samples(D, km.labels_).mean()),
                      "davies_bouldin": float(davies_bouldin_score(S, km.labels_)),
                      "inertia": float(km.inertia_)})
     scores = pl.DataFrame(rows, schema={"k": pl.Int64, "silhouette": pl.Float64,
@@ -73,18 +74,55 @@ def choose_k(X: np.ndarray, k_range: Iterable[int] = range(2, 11), *, sample_siz
     return int(near["k"][0]), scores
 
 
-def cluster_silhouettes(X: np.ndarray, labels: np.ndarray, *, per_cluster: int = 1000,
+def pairwise_distances(S: np.ndarray, *, device: str = "auto") -> object:
+    """Euclidean distance matrix (m, m) of the rows of S as a torch tensor on `device`."""
+    import torch
+
+    from embeddings.encoder import choose_device
+
+    t = torch.from_numpy(np.ascontiguousarray(S, dtype=np.float32)).to(choose_device(device))
+    sq = (t * t).sum(1)
+    d2 = sq[:, None] + sq[None, :] - 2.0 * (t @ t.T)
+    return d2.clamp_min_(0.0).sqrt_().fill_diagonal_(0.0)
+
+
+def silhouette_samples(D: object, labels: np.ndarray) -> np.ndarray:
+    """Silhouette of every point from a distance matrix (scikit-learn's definition).
+
+    s = (b − a) / max(a, b) with a = mean distance to the other members of its cluster and
+    b = the smallest mean distance to another cluster; 0 for members of one-point clusters.
+    """
+    import torch
+
+    lab = torch.as_tensor(np.unique(labels, return_inverse=True)[1], device=D.device)
+    k = int(lab.max()) + 1
+    onehot = torch.nn.functional.one_hot(lab, k).to(D.dtype)
+    sums = D @ onehot  # (m, k): summed distance of each point to each cluster
+    counts = onehot.sum(0)
+    rows = torch.arange(D.shape[0], device=D.device)
+    own = counts[lab]
+    a = sums[rows, lab] / (own - 1).clamp_min(1.0)
+    means = sums / counts.clamp_min(1.0)[None, :]
+    means[rows, lab] = float("inf")
+    b = means.min(dim=1).values
+    s = (b - a) / torch.maximum(a, b).clamp_min(1e-12)
+    s[own <= 1] = 0.0
+    return s.double().cpu().numpy()
+
+
+def cluster_silhouettes(X: np.ndarray, labels: np.ndarray, *, per_cluster: int | None = None,
                         seed: int = 0) -> dict[int, float]:
     """Mean silhouette of each cluster's members, on a stratified sample of up to `per_cluster` each.
 
+    By default ``per_cluster`` = max(200, 5000 // k), so the distance matrix stays near 5,000².
+
     Clusters are scored against the sampled members of all clusters; a lone cluster gets 0.
     """
-    from sklearn.metrics import silhouette_samples
-
     labels = np.asarray(labels)
     ids = np.unique(labels)
     if len(ids) < 2:
         return {int(c): 0.0 for c in ids}
+    per_cluster = per_cluster or max(200, 5000 // len(ids))
     rng = np.random.RandomState(seed)
     picked = []
     for c in ids:
@@ -93,5 +131,5 @@ def cluster_silhouettes(X: np.ndarray, labels: np.ndarray, *, per_cluster: int =
             members = np.sort(rng.choice(members, per_cluster, replace=False))
         picked.append(members)
     idx = np.concatenate(picked)
-    values = silhouette_samples(np.asarray(X, dtype=np.float32)[idx], labels[idx])
+    values = silhouette_samples(pairwise_distances(np.asarray(X, dtype=np.float32)[idx]), labels[idx])
     return {int(c): float(values[labels[idx] == c].mean()) for c in ids}

@@ -81,6 +81,17 @@ def test_choose_k_finds_four_blobs():
     assert top["silhouette"][0] == scores["silhouette"].max()
 
 
+def test_silhouette_matches_sklearn_including_singletons():
+    from sklearn.metrics import silhouette_samples as sk_silhouette
+
+    from embeddings.select_k import pairwise_distances, silhouette_samples
+
+    X, y = make_blobs(n_samples=400, n_features=5, centers=3, random_state=2)
+    y[0] = 9  # a one-point cluster scores 0
+    np.testing.assert_allclose(silhouette_samples(pairwise_distances(X, device="cpu"), y),
+                               sk_silhouette(X, y), atol=1e-4)
+
+
 def test_cluster_silhouettes_separated_vs_mixed():
     rng = np.random.RandomState(0)
     X = np.vstack([rng.normal(0, 0.1, (50, 2)), rng.normal(5, 0.1, (50, 2))])
