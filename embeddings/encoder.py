@@ -54,7 +54,7 @@ def choose_device(device: str = "auto") -> str:
 
 def default_batch_size(device: str) -> int:
     """Encoding batch size per device: large on a GPU, moderate on CPU (cache-friendly)."""
-    return {"cuda": 256, "mps": 128}.get(device.split(":")[0], 64)
+    return {"cuda": 256, "mps": 128}.get(device.split(":")[0], 32)
 
 
 def l2_normalise(x: np.ndarray) -> np.ndarray:
