@@ -124,7 +124,8 @@ def main() -> int:
 
     if REVIEWS.exists():
         frame = pl.read_csv(REVIEWS, columns=["review", "label"]).drop_nulls()
-        frame = frame.filter(pl.col("review").str.strip_chars() != "").sample(fraction=1.0, shuffle=True, seed=0)
+        frame = (frame.filter(pl.col("review").str.strip_chars() != "")
+                 .sample(fraction=1.0, shuffle=True, seed=0))
         result["embedding"] = e = bench_embedding(frame["review"].head(args.texts).to_list())
         print(f"\nembedding {e['texts']:,} real reviews ({e['distinct']:,} distinct) with {e['model']} "
               f"on {e['device']}: {e['seconds']:.2f} s = {e['texts_per_s']:.0f} texts/s; "
