@@ -14,7 +14,7 @@ BATCH_TABLES = ("events", "users", "feedback", "kano_responses", "requirements",
 
 
 def _count(cur: duckdb.DuckDBPyConnection, sql: str, params: dict) -> int:
-    row = cur.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchone()
+    row = cur.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()[0]
     return int(row[0]) if row else 0
 
 
@@ -84,7 +84,7 @@ def forget_user(ws: Workspace, user_id: str) -> dict[str, int]:
     ids = [canon]
     pseudo = ws.con.execute(
         "SELECT count(*) FROM batches WHERE json_extract_string(mapping, '$.pseudonymised') = 'true'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if pseudo:
         ids.append(hmac_id(ws.secret(), canon))
     p = {"ids": ids, "quoted": [f'"{i}"' for i in ids]}

@@ -157,32 +157,37 @@ def load(ws: Workspace, cur: duckdb.DuckDBPyConnection, kind: str, path: Path, n
         params.update(hmac_params(ws.secret()))
     stream = kind == "events"
     plan = _plan(kind, src, fields, constants, pairs, pseudonymise, src.relation)
-    row_expr = "__ul_row" if pairs else "rowid + 1"
+    # Data row number: a table created inside a transaction numbers its rowids from a large base,
+    # in insertion order, so the row number is rowid - min(rowid) + 1 ($ul_base is min(rowid)).
+    row_expr = "__ul_row" if pairs else "rowid - $ul_base + 1"
     if not stream:
         with _reading(cur, tz, path):
             _exec(cur, K.stage_sql(plan), params)
         if (dedupe := K.dedupe_sql(kind)) is not None:
             cur.execute(dedupe)
     with ws.write(K.TABLES[kind], "batches", "rejects") as wcur:
-        batch_id = int(wcur.execute("SELECT nextval('batch_id_seq')").fetchone()[0])
+        batch_id = int(wcur.execute("SELECT nextval('batch_id_seq')").fetchall()[0][0])
         params["ul_batch"] = batch_id
         if stream:
             with _reading(wcur, tz, path):
-                loaded = int(_exec(wcur, K.stream_insert_sql(plan), params).fetchone()[0])
-                staged = int(wcur.execute(f"SELECT count(*) FROM {src.quiet_relation}").fetchone()[0])
+                loaded = int(_exec(wcur, K.stream_insert_sql(plan), params).fetchall()[0][0])
+                staged = int(wcur.execute(f"SELECT count(*) FROM {src.quiet_relation}").fetchall()[0][0])
+
                 if staged > loaded:
                     quiet = _plan(kind, src, fields, constants, pairs, pseudonymise, src.quiet_relation)
                     _exec(wcur, K.reject_stage_sql(quiet), params)
+                    params["ul_base"] = wcur.execute("SELECT min(rowid) FROM ul_stage").fetchall()[0][0]
                     _exec(wcur, K.rejects_sql(row_expr), params)
         else:
-            staged, loaded = wcur.execute(
-                "SELECT count(*), count(*) FILTER (WHERE __ul_reason IS NULL) FROM ul_stage").fetchone()
+            staged, loaded, params["ul_base"] = wcur.execute(
+                "SELECT count(*), count(*) FILTER (WHERE __ul_reason IS NULL), coalesce(min(rowid), 0) "
+                "FROM ul_stage").fetchall()[0]
             _exec(wcur, K.insert_sql(kind, row_expr), params)
             _exec(wcur, K.rejects_sql(row_expr), params)
         malformed = 0
         if src.csv_rejects and wcur.execute(
-                "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ul_rej_errors'").fetchone()[0]:
-            malformed = int(wcur.execute("SELECT count(DISTINCT line) FROM ul_rej_errors").fetchone()[0])
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ul_rej_errors'").fetchall()[0][0]:
+            malformed = wcur.execute("SELECT count(DISTINCT line) FROM ul_rej_errors").fetchall()[0][0]
             if malformed:
                 _exec(wcur, K.MALFORMED_SQL, params)
                 warnings.append("row numbers of malformed CSV lines are file line numbers minus one")
@@ -191,7 +196,7 @@ def load(ws: Workspace, cur: duckdb.DuckDBPyConnection, kind: str, path: Path, n
             raise InputFileError("has a header but no data rows", file=str(path), hint="Export it with data.")
         sha = digest.result()
         old = wcur.execute("SELECT max(batch_id) FROM batches WHERE kind = $k AND sha256 = $s",
-                           {"k": kind, "s": sha}).fetchone()[0]
+                           {"k": kind, "s": sha}).fetchall()[0][0]
         if old is not None and not replace:
             raise DuplicateFileError(f"{name} was already loaded as {kind} (batch {old}); use --replace to "
                                      "load it again in place of that batch.")

@@ -246,7 +246,7 @@ def _delimiter(con: duckdb.DuckDBPyConnection, relation: str) -> str | None:
     for opt in (_STORE, ", ignore_errors = true", "all_varchar = true, "):
         sniff = sniff.replace(opt, "")
     try:
-        row = con.execute(f"SELECT Delimiter FROM {sniff}").fetchone()
+        rows = con.execute(f"SELECT Delimiter FROM {sniff}").fetchall()
     except duckdb.Error:
         return None
-    return row[0] if row else None
+    return rows[0][0] if rows else None
