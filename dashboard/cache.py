@@ -1,0 +1,136 @@
+"""All Streamlit caching of the dashboard lives here (DESIGN §9).
+
+Every cached read is keyed on the workspace file and on the data versions (`Workspace.versions`)
+of exactly the tables it reads, so an upload of events invalidates the event metrics and leaves
+the Kano and prioritisation results cached. A settings change (timezone, week start) bumps every
+data version, so period results follow it. Pages call the functions below and never
+`st.cache_data` themselves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from analytics import catalog, cohorts, engagement, experiment, funnel, kano, lifecycle, prioritise
+from analytics import retention as retention_mod
+from analytics import sensitivity as sensitivity_mod
+from analytics.ingest import MappingPreview, detect_mapping, list_batches, rejects_for
+from analytics.workspace import DEFAULT_WORKSPACE, Workspace, open_workspace
+from embeddings.store import latest_personas, latest_themes
+
+_EVENTS = ("events",)
+_ALL = ("events", "users", "feedback", "kano_responses", "requirements")
+_PRIORITY = ("requirements", "kano_responses", "users", "feedback", "requirement_evidence", "personas")
+
+# name -> (function of (con, **params), tables whose versions key its cache)
+READS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
+    "kpis": (engagement.kpis, _EVENTS),
+    "session_kpis": (engagement.session_kpis, _EVENTS),
+    "dau_wau_mau": (engagement.dau_wau_mau, _EVENTS),
+    "power_users": (engagement.power_users, _EVENTS),
+    "lifecycle": (lifecycle.lifecycle, _EVENTS),
+    "retention": (retention_mod.retention, _EVENTS),
+    "event_names": (catalog.event_names, _EVENTS),
+    "user_attribute_keys": (catalog.user_attribute_keys, ("users",)),
+    "cohort_scores": (cohorts.cohort_scores, ("events", "users", "personas")),
+    "funnel": (funnel.funnel, _EVENTS),
+    "experiment": (experiment.experiment, ("events", "users")),
+    "kano_results": (kano.kano_results, ("kano_responses", "users", "events", "personas")),
+    "prioritise": (prioritise.prioritise, _PRIORITY),
+    "sensitivity": (sensitivity_mod.sensitivity, _PRIORITY),
+    "evidence_quotes": (catalog.evidence_quotes, ("requirement_evidence", "feedback")),
+    "latest_personas": (latest_personas, ("personas",)),
+    "latest_themes": (latest_themes, ("themes",)),
+    "list_batches": (list_batches, _ALL),
+    "rejects_for": (rejects_for, _ALL),
+}
+
+
+def workspace_path() -> str:
+    """The workspace file this app serves.
+
+    Taken from ``--workspace W`` after the ``--`` of ``streamlit run``, else ``$USERLENS_WORKSPACE``,
+    else the default ``~/.userlens/workspace.duckdb``.
+    """
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--workspace", default=None)
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    return str(args.workspace or os.environ.get("USERLENS_WORKSPACE") or DEFAULT_WORKSPACE)
+
+
+def workspace() -> Workspace:
+    """The process-wide workspace of this app (one DuckDB connection, a cursor per thread)."""
+    return open_workspace(workspace_path())
+
+
+def key(ws: Workspace, tables: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """The cache key of a read over `tables`: their data versions."""
+    versions = ws.versions()
+    return tuple((t, versions.get(t, 0)) for t in tables)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached(name: str, path: str, versions: tuple[tuple[str, int], ...], params: dict[str, Any]) -> Any:
+    """Run a registered read; the cache key is (name, workspace, versions of its tables, params)."""
+    func, _ = READS[name]
+    return func(open_workspace(path).con, **params)
+
+
+def read(name: str, **params: Any) -> Any:
+    """A registered analytics read on this app's workspace, cached on its tables' versions.
+
+    Parameters
+    ----------
+    name : str
+        A key of `READS` (e.g. ``"retention"``).
+    **params
+        Keyword arguments of the analytics function (plain values, lists and dicts).
+
+    Returns
+    -------
+    Any
+        What the function returns (usually a polars DataFrame).
+    """
+    ws = workspace()
+    _, tables = READS[name]
+    return _cached(name, ws.path, key(ws, tables), params)
+
+
+def row_counts() -> dict[str, int]:
+    """Rows per data table (cached on every data version)."""
+    ws = workspace()
+    return _row_counts(ws.path, key(ws, _ALL))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _row_counts(path: str, versions: tuple[tuple[str, int], ...]) -> dict[str, int]:
+    return open_workspace(path).row_counts()
+
+
+@st.cache_resource(show_spinner=False)
+def persona_maps() -> dict[str, pl.DataFrame]:
+    """Process-wide store of persona-map coordinates by run id (runs store cards, not coordinates)."""
+    return {}
+
+
+def clear() -> None:
+    """Drop every cached result (after a write the versions change anyway; used by tests)."""
+    st.cache_data.clear()
+
+
+def detect(path: str, kind: str) -> MappingPreview:
+    """Cached `analytics.ingest.detect_mapping` of an uploaded file (keyed on its path, size and mtime)."""
+    stat = os.stat(path)
+    return _detect(path, kind, stat.st_size, stat.st_mtime_ns)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _detect(path: str, kind: str, size: int, mtime_ns: int) -> MappingPreview:
+    return detect_mapping(path, kind)

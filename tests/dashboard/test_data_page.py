@@ -1,0 +1,77 @@
+"""AppTest of the shell (sidebar) and the Data page on the sample workspace and on an empty one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from analytics.workspace import Workspace
+from tests.dashboard.conftest import texts
+
+
+def counts_of(path: Path) -> dict[str, int]:
+    ws = Workspace(path)
+    try:
+        return ws.row_counts()
+    finally:
+        ws.close()
+
+
+def test_sidebar_shows_workspace_and_row_counts(app: AppTest, sample_ws_file: Path) -> None:
+    app.run()
+    assert not app.exception
+    shown = "\n".join([*(str(m.value) for m in app.sidebar.markdown), *(c.value for c in app.sidebar.code)])
+    assert str(sample_ws_file) in shown
+    counts = counts_of(sample_ws_file)
+    assert f"| Events | {counts['events']:,} |" in shown
+    assert f"| Kano answers | {counts['kano_responses']:,} |" in shown
+
+
+def test_batches_and_rejects_are_listed(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    batches = app.dataframe[0].value
+    assert set(batches["file_name"]) >= {"Tasklane events", "Tasklane feedback", "Tasklane backlog"}
+    events = batches[batches["kind"] == "events"].iloc[0]
+    assert events["rows_read"] == events["rows_loaded"] + events["rows_rejected"]
+    # the sample's deliberate rejects: 2 events without a user id, 1 impossible timestamp
+    picker = app.selectbox(key="reject-batch")
+    picker.select(int(events["batch_id"])).run()
+    rejects = app.dataframe[1].value
+    assert len(rejects) == 3
+    assert sorted(rejects["reason"]) == ["missing user_id", "missing user_id", "unparseable ts"]
+    assert any(b.label == "Download CSV" for b in app.get("download_button"))
+
+
+def test_settings_are_saved(app: AppTest, sample_ws_file: Path) -> None:
+    app.run()
+    form_week = [r for r in app.radio if r.label == "Weeks start on"][0]
+    form_week.set_value("sunday")
+    [s for s in app.selectbox if s.label == "Timezone"][0].select("Europe/Berlin")
+    [b for b in app.button if b.label == "Save settings"][0].click().run()
+    assert not app.exception
+    assert "Settings saved: Europe/Berlin, weeks start on Sunday." in texts(app)
+    assert "Timezone Europe/Berlin · weeks start on Sunday" in texts(app)
+
+
+def test_delete_batch_removes_its_rows(app: AppTest, sample_ws_file: Path) -> None:
+    app.run()
+    batches = app.dataframe[0].value
+    req = int(batches[batches["kind"] == "requirements"]["batch_id"].iloc[0])
+    app.selectbox(key="delete-batch").select(req).run()
+    app.checkbox(key="delete-sure").check().run()
+    app.button(key="delete-go").click().run()
+    assert not app.exception
+    assert f"Batch {req} deleted" in texts(app)
+    assert "| Requirements | 0 |" in "\n".join(str(m.value) for m in app.sidebar.markdown)
+
+
+def test_empty_workspace_offers_the_sample_in_one_click(empty_app: AppTest) -> None:
+    empty_app.run()
+    assert not empty_app.exception
+    assert "| Events | 0 |" in "\n".join(str(m.value) for m in empty_app.sidebar.markdown)
+    empty_app.button(key="sample-data-page").click().run(timeout=180)
+    assert not empty_app.exception
+    shown = "\n".join(str(m.value) for m in empty_app.sidebar.markdown)
+    assert "| Events | 0 |" not in shown and "| Requirements | 25 |" in shown
