@@ -1,9 +1,11 @@
 -- purpose: retention matrix in long form: one row per (cohort, period k = 0..$n) with the cohort size and
 -- the users who returned in period k (NULL where that period ends after the last event in the data).
 -- Calendar periods are local (workspace zone $tz, weeks shifted by $wshift); rolling period k after an
--- anchor t0 is [t0 + k*len, t0 + (k+1)*len). Branches guarded by a parameter are pruned by DuckDB.
+-- anchor t0 is [t0 + k*len, t0 + (k+1)*len). Branches guarded by a parameter are pruned by DuckDB, so each
+-- (cohort, window) combination runs only its own plan. Period number from a local day number d:
+-- day: d; week: (d + $wshift) // 7; month: year * 12 + month - 1.
 WITH
-ev AS (  -- each event with its local wall-clock time as epoch microseconds
+ev AS NOT MATERIALIZED (  -- each event with its local wall-clock time as epoch microseconds
     SELECT user_id, event, ts,
            CASE WHEN $tz = 'UTC' THEN epoch_us(ts) ELSE epoch_us(timezone($tz, ts)) END AS lus
     FROM events
@@ -11,46 +13,62 @@ ev AS (  -- each event with its local wall-clock time as epoch microseconds
 last_event AS (
     SELECT max(ts) AS last_ts FROM events
 ),
-user_days AS (  -- one row per user and local day: first start event that day, any return event that day
-    SELECT user_id, lus // 86400000000 AS dnum,
-           min(ts) FILTER (WHERE $start_event IS NULL OR event = $start_event) AS first_start,
-           bool_or($return_event IS NULL OR event = $return_event) AS has_return
+first_anchor AS (  -- cohort=first: the first start event of each user over all data
+    SELECT user_id, min(ts) AS anchor, arg_min(lus, ts) // 86400000000 AS anchor_day
     FROM ev
-    GROUP BY ALL
-),
-user_periods AS (  -- one row per user and calendar period number
-    SELECT user_id,
-           CASE $period WHEN 'day' THEN dnum
-                        WHEN 'week' THEN (dnum + $wshift) // 7
-                        ELSE year(DATE '1970-01-01' + dnum::INTEGER) * 12
-                             + month(DATE '1970-01-01' + dnum::INTEGER) - 1 END AS pnum,
-           min(first_start) AS first_start,
-           bool_or(has_return) AS has_return
-    FROM user_days
-    GROUP BY ALL
-),
-anchors_all AS (  -- first: the first start event over all data; recurring: the first one in each period
-    SELECT user_id, arg_min(pnum, first_start) AS cohort_p, min(first_start) AS anchor
-    FROM user_periods
-    WHERE first_start IS NOT NULL AND $cohort = 'first'
+    WHERE $cohort = 'first' AND ($start_event IS NULL OR event = $start_event)
     GROUP BY user_id
+),
+start_days AS (  -- cohort=recurring: first start event of each user and local day
+    SELECT user_id, lus // 86400000000 AS dnum, min(ts) AS first_ts
+    FROM ev
+    WHERE $cohort = 'recurring' AND ($start_event IS NULL OR event = $start_event)
+    GROUP BY ALL
+),
+anchors_all AS (
+    SELECT user_id, anchor_day, anchor FROM first_anchor
     UNION ALL
-    SELECT user_id, pnum AS cohort_p, first_start AS anchor
-    FROM user_periods
-    WHERE first_start IS NOT NULL AND $cohort = 'recurring'
+    SELECT user_id, arg_min(dnum, first_ts) AS anchor_day, min(first_ts) AS anchor
+    FROM start_days
+    GROUP BY user_id,
+             CASE $period WHEN 'day' THEN dnum
+                          WHEN 'week' THEN (dnum + $wshift) // 7
+                          ELSE year(DATE '1970-01-01' + dnum::INTEGER) * 12
+                               + month(DATE '1970-01-01' + dnum::INTEGER) - 1 END
 ),
 anchors AS (  -- a date range selects the rows whose anchor's local date falls in it
-    SELECT user_id, cohort_p, anchor
+    SELECT user_id, anchor, anchor_day,
+           CASE $period WHEN 'day' THEN anchor_day
+                        WHEN 'week' THEN (anchor_day + $wshift) // 7
+                        ELSE year(DATE '1970-01-01' + anchor_day::INTEGER) * 12
+                             + month(DATE '1970-01-01' + anchor_day::INTEGER) - 1 END AS cohort_p
     FROM anchors_all
-    WHERE ($date_from IS NULL AND $date_to IS NULL)
-       OR (CASE WHEN $tz = 'UTC' THEN anchor::DATE ELSE timezone($tz, anchor)::DATE END)
-          BETWEEN coalesce($date_from::DATE, DATE '0001-01-01') AND coalesce($date_to::DATE, DATE '9999-12-31')
+    WHERE ($date_from IS NULL OR DATE '1970-01-01' + anchor_day::INTEGER >= $date_from::DATE)
+      AND ($date_to IS NULL OR DATE '1970-01-01' + anchor_day::INTEGER <= $date_to::DATE)
 ),
-hits AS (  -- distinct (user, cohort row, k >= 1) with a return event in period k
-    SELECT a.user_id, a.cohort_p, up.pnum - a.cohort_p AS k
-    FROM anchors a JOIN user_periods up ON up.user_id = a.user_id
-    WHERE $window = 'calendar' AND up.has_return
-      AND up.pnum BETWEEN a.cohort_p + 1 AND a.cohort_p + $n
+return_periods AS (  -- cohort=recurring, calendar: each user's periods holding a return event
+    SELECT DISTINCT user_id,
+           CASE $period WHEN 'day' THEN lus // 86400000000
+                        WHEN 'week' THEN (lus // 86400000000 + $wshift) // 7
+                        ELSE year(make_timestamp(lus)) * 12 + month(make_timestamp(lus)) - 1 END AS pnum
+    FROM ev
+    WHERE $cohort = 'recurring' AND $window = 'calendar'
+      AND ($return_event IS NULL OR event = $return_event)
+),
+hits AS (  -- distinct (user, cohort row, k in 1..$n) with a return event in period k
+    SELECT DISTINCT a.user_id, a.cohort_p,
+           CASE $period WHEN 'day' THEN e.lus // 86400000000
+                        WHEN 'week' THEN (e.lus // 86400000000 + $wshift) // 7
+                        ELSE year(make_timestamp(e.lus)) * 12 + month(make_timestamp(e.lus)) - 1 END
+               - a.cohort_p AS k
+    FROM anchors a JOIN ev e ON e.user_id = a.user_id
+    WHERE $cohort = 'first' AND $window = 'calendar' AND ($return_event IS NULL OR e.event = $return_event)
+      AND k BETWEEN 1 AND $n
+    UNION ALL
+    SELECT a.user_id, a.cohort_p, r.pnum - a.cohort_p AS k
+    FROM anchors a JOIN return_periods r ON r.user_id = a.user_id
+    WHERE $cohort = 'recurring' AND $window = 'calendar'
+      AND r.pnum BETWEEN a.cohort_p + 1 AND a.cohort_p + $n
     UNION ALL
     SELECT DISTINCT a.user_id, a.cohort_p, (epoch_us(e.ts) - epoch_us(a.anchor)) // $len_us AS k
     FROM anchors a JOIN events e ON e.user_id = a.user_id
