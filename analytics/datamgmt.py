@@ -98,5 +98,6 @@ def forget_user(ws: Workspace, user_id: str) -> dict[str, int]:
         for table in ("events", "users", "feedback", "kano_responses", "persona_members"):
             out[table] = _count(cur, f"DELETE FROM {table} WHERE list_contains($ids, user_id)", p)
         out["rejects"] = _count(
-            cur, "DELETE FROM rejects WHERE len(list_filter($quoted, q -> contains(raw_line, q))) > 0", p)
+            cur, "DELETE FROM rejects WHERE len(list_filter($quoted, lambda q: contains(raw_line, q))) > 0",
+            p)
     return out
