@@ -1,0 +1,113 @@
+"""Retention: the cohort heatmap with every DESIGN §4 option, retention curves, cohort scoring."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from analytics.cohorts import ENGAGEMENT_SCORE_FORMULA
+from analytics.figures import behaviour as figs
+from analytics.retention import retention_average, retention_percent
+from dashboard import cache, ui
+
+ANY = "(any event)"
+
+ui.header("Retention", "Of the users who started in a period, how many came back in each later period.")
+ui.require("events")
+
+
+def controls() -> dict:
+    """The retention options as keyword arguments of `analytics.retention.retention`."""
+    events = [ANY, *cache.read("event_names")["event"].to_list()]
+    k = cache.read("kpis").row(0, named=True)
+    first, last = k["first_event"].date(), k["last_event"].date()
+    with st.container(border=True):
+        c = st.columns([1, 1, 1, 1, 1])
+        period = c[0].selectbox("Period", ["day", "week", "month"], index=1, key="ret-period")
+        cohort = c[1].selectbox("Cohort", ["first", "recurring"], key="ret-cohort",
+                                format_func={"first": "First time (new users)",
+                                             "recurring": "Recurring (every active period)"}.get)
+        unbounded = c[2].selectbox("Count a return", [False, True], key="ret-unbounded",
+                                   format_func=lambda u: "on or after period k" if u
+                                   else "exactly in period k")
+        window = c[3].selectbox("Periods are", ["calendar", "rolling"], key="ret-window",
+                                format_func={"calendar": "Calendar periods",
+                                             "rolling": "Rolling (24 h / 7 d / 30 d after start)"}.get)
+        periods = c[4].number_input("Number of periods", 1, 52, value=8, key="ret-periods")
+        c = st.columns([1, 1, 2])
+        start = c[0].selectbox("Start event", events, key="ret-start")
+        ret = c[1].selectbox("Return event", events, key="ret-return")
+        dates = c[2].date_input("Cohorts starting between", (first, last), min_value=first, max_value=last,
+                                key="ret-dates")
+    d_from, d_to = (dates if isinstance(dates, tuple) and len(dates) == 2 else (first, last))
+    return {"period": period, "cohort": cohort, "unbounded": bool(unbounded), "window": window,
+            "periods": int(periods), "start_event": None if start == ANY else start,
+            "return_event": None if ret == ANY else ret, "date_from": d_from, "date_to": d_to}
+
+
+def average_metrics(frame: pl.DataFrame, period: str) -> None:
+    """The size-weighted average retention at a few periods, as metrics."""
+    avg = retention_average(frame).row(0, named=True)
+    cols = [c for c in avg if c.startswith("p") and c[1:].isdigit() and c != "p0"]
+    shown = [c for c in cols if int(c[1:]) in (1, 2, 4, 8, 12, 26, 52)][:5] or cols[:5]
+    items = [("Users in cohorts", ui.fmt_int(avg["cohort_size"]), "Sum of the cohort sizes shown.")]
+    items += [(f"{period.title()} {c[1:]}", "–" if avg[c] is None else f"{avg[c]:.1f} %",
+               f"Average retention at {period} {c[1:]}: returned users / cohort size over the cohorts whose "
+               f"{period} {c[1:]} is already over (weighted by cohort size).") for c in shown]
+    ui.kpi_row(items)
+
+
+with ui.errors():
+    params = controls()
+    frame = cache.read("retention", **params)
+    if frame.is_empty():
+        st.info("No cohort matches these options: widen the date range or choose other events.")
+        st.stop()
+    period = params["period"]
+    average_metrics(frame, period)
+    heat_tab, curve_tab, table_tab = st.tabs(["Cohort heatmap", "Retention curves", "Table"])
+    with heat_tab:
+        fig = figs.retention_heatmap(frame, period=period)
+        fig.update_layout(height=max(420, 26 * frame.height + 140))
+        ui.plot(fig, key="heatmap")
+    with curve_tab:
+        ui.plot(figs.retention_curves(frame, period=period), key="curves")
+    with table_tab:
+        show = st.segmented_control("Show", ["percent", "counts"], default="percent", key="ret-show",
+                                    required=True)
+        ui.table(retention_percent(frame) if show == "percent" else frame)
+        ui.download(frame, f"retention-{period}", key="dl-ret-counts", label="Download counts (CSV)")
+        ui.download(retention_percent(frame), f"retention-{period}-percent", key="dl-ret-pct",
+                    label="Download percentages (CSV)")
+    ui.explain("How retention is counted", f"""
+- **First time**: each user sits in one cohort, the {period} of their first start event. **Recurring**: a
+  user sits in every {period} in which they did the start event.
+- Column 0 is the cohort size; column k counts cohort users with a return event in {period} k after the
+  cohort's {period}. A return in the start {period} itself does not count for k ≥ 1.
+- **On or after**: a user who returned in {period} k also counts in every column before k.
+- **Rolling** periods start at each user's own start time (24 h, 7 days or 30 days long) instead of the
+  calendar {period} in the workspace timezone.
+- A blank cell is not observable yet (the {period} has not ended in the data): it is never counted as 0.
+- The average row weights each cohort by its size and skips blank cells.""")
+
+st.divider()
+st.subheader("Cohort scoring", anchor=False)
+st.caption("Compare groups of users on retention, activity and one engagement score.")
+with ui.errors():
+    options = ["signup_week", "signup_month"]
+    if not cache.read("latest_personas").is_empty():
+        options.append("persona")
+    options += [f"attr:{key}" for key in cache.read("user_attribute_keys")["key"].to_list()]
+    labels = {"signup_week": "Signup week", "signup_month": "Signup month", "persona": "Persona"}
+    by = st.selectbox("Group users by", options, key="score-by",
+                      format_func=lambda o: labels.get(o, f"Attribute: {o[5:]}"))
+    scores = cache.read("cohort_scores", by=by)
+    pct = st.column_config.NumberColumn(format="percent")
+    ui.table(scores, column_config={
+        "retention_1": pct, "retention_4": pct, "retention_12": pct,
+        "mean_active_days": st.column_config.NumberColumn(format="%.1f"),
+        "mean_active_days_28": st.column_config.NumberColumn(format="%.1f"),
+        "engagement_score": st.column_config.ProgressColumn("engagement_score", min_value=0, max_value=100,
+                                                            format="%.0f")})
+    st.caption(ENGAGEMENT_SCORE_FORMULA)
+    ui.download(scores, f"cohort-scores-{by.replace(':', '-')}", key="dl-scores")
