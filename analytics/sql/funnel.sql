@@ -1,40 +1,97 @@
--- purpose: ordered funnel: every step-1 event starts an attempt; each next step is the earliest matching event
--- after the previous step and at most $window_us after the attempt's step-1 event (inclusive). A user's result
--- is the furthest step of any attempt; times between steps come from their first attempt reaching it.
-WITH RECURSIVE
+-- purpose: ordered funnel, greedy "latest start" chains (as ClickHouse windowFunnel): a step-k event continues
+-- the latest step-(k-1) event before it (the same instant is allowed when the names differ) and inherits its
+-- chain start; it counts when it lies at most $window_us after that start (edge included). The latest
+-- predecessor carries the latest start, so no other attempt reaches further. A user's result is their furthest
+-- step; the time for step k is the gap from their first counted step-k event to the event it continues.
+-- Up to 10 steps, unrolled as ASOF joins (one CTE per step; steps beyond $steps are empty).
+WITH
 steps AS (
     SELECT unnest($steps) AS name, generate_subscripts($steps, 1) AS step
 ),
 ev AS (  -- only events named in the funnel, once per step they can satisfy
-    SELECT e.user_id, e.ts, e.event, s.step
+    SELECT e.user_id, e.ts, s.step,
+           epoch_us(e.ts) * 2 AS key_in,  -- a successor may follow at the same instant ...
+           epoch_us(e.ts) * 2 + (s.name = coalesce(n.name, ''))::INTEGER AS key_out  -- ... unless same name
     FROM events e JOIN steps s ON e.event = s.name
+    LEFT JOIN steps n ON n.step = s.step + 1
 ),
-walk(user_id, t1, step, ts, event) AS (
-    SELECT user_id, ts, 1, ts, event FROM ev WHERE step = 1
-    UNION ALL
-    SELECT w.user_id, w.t1, w.step + 1, min(e.ts), arg_min(e.event, e.ts)
-    FROM walk w
-    JOIN ev e ON e.user_id = w.user_id AND e.step = w.step + 1
-    WHERE (e.ts > w.ts OR (e.ts = w.ts AND e.event <> w.event))
-      AND e.ts <= w.t1 + to_microseconds($window_us)
-    GROUP BY w.user_id, w.t1, w.step
+c1 AS (
+    SELECT user_id, ts, key_out, ts AS start_ts, NULL::TIMESTAMPTZ AS prev_ts FROM ev WHERE step = 1
 ),
-depth AS (  -- per attempt, the furthest step
-    SELECT user_id, t1, max(step) AS reached FROM walk GROUP BY ALL
+c2 AS (
+    SELECT e.user_id, e.ts, e.key_out, w.start_ts, w.ts AS prev_ts
+    FROM (SELECT * FROM ev WHERE step = 2) e
+    ASOF JOIN c1 w ON w.user_id = e.user_id AND e.key_in >= w.key_out
+    WHERE e.ts <= w.start_ts + to_microseconds($window_us)
 ),
-best AS (  -- per user, the first attempt reaching their furthest step
-    SELECT user_id, arg_min(t1, (-reached, t1)) AS t1, max(reached) AS reached FROM depth GROUP BY user_id
+c3 AS (
+    SELECT e.user_id, e.ts, e.key_out, w.start_ts, w.ts AS prev_ts
+    FROM (SELECT * FROM ev WHERE step = 3) e
+    ASOF JOIN c2 w ON w.user_id = e.user_id AND e.key_in >= w.key_out
+    WHERE e.ts <= w.start_ts + to_microseconds($window_us)
 ),
-gaps AS (
-    SELECT w.step,
-           (epoch_us(w.ts) - epoch_us(lag(w.ts) OVER (PARTITION BY w.user_id ORDER BY w.step))) / 1e6 AS seconds
-    FROM walk w JOIN best b ON b.user_id = w.user_id AND b.t1 = w.t1
+c4 AS (
+    SELECT e.user_id, e.ts, e.key_out, w.start_ts, w.ts AS prev_ts
+    FROM (SELECT * FROM ev WHERE step = 4) e
+    ASOF JOIN c3 w ON w.user_id = e.user_id AND e.key_in >= w.key_out
+    WHERE e.ts <= w.start_ts + to_microseconds($window_us)
+),
+c5 AS (
+    SELECT e.user_id, e.ts, e.key_out, w.start_ts, w.ts AS prev_ts
+    FROM (SELECT * FROM ev WHERE step = 5) e
+    ASOF JOIN c4 w ON w.user_id = e.user_id AND e.key_in >= w.key_out
+    WHERE e.ts <= w.start_ts + to_microseconds($window_us)
+),
+c6 AS (
+    SELECT e.user_id, e.ts, e.key_out, w.start_ts, w.ts AS prev_ts
+    FROM (SELECT * FROM ev WHERE step = 6) e
+    ASOF JOIN c5 w ON w.user_id = e.user_id AND e.key_in >= w.key_out
+    WHERE e.ts <= w.start_ts + to_microseconds($window_us)
+),
+c7 AS (
+    SELECT e.user_id, e.ts, e.key_out, w.start_ts, w.ts AS prev_ts
+    FROM (SELECT * FROM ev WHERE step = 7) e
+    ASOF JOIN c6 w ON w.user_id = e.user_id AND e.key_in >= w.key_out
+    WHERE e.ts <= w.start_ts + to_microseconds($window_us)
+),
+c8 AS (
+    SELECT e.user_id, e.ts, e.key_out, w.start_ts, w.ts AS prev_ts
+    FROM (SELECT * FROM ev WHERE step = 8) e
+    ASOF JOIN c7 w ON w.user_id = e.user_id AND e.key_in >= w.key_out
+    WHERE e.ts <= w.start_ts + to_microseconds($window_us)
+),
+c9 AS (
+    SELECT e.user_id, e.ts, e.key_out, w.start_ts, w.ts AS prev_ts
+    FROM (SELECT * FROM ev WHERE step = 9) e
+    ASOF JOIN c8 w ON w.user_id = e.user_id AND e.key_in >= w.key_out
+    WHERE e.ts <= w.start_ts + to_microseconds($window_us)
+),
+c10 AS (
+    SELECT e.user_id, e.ts, e.key_out, w.start_ts, w.ts AS prev_ts
+    FROM (SELECT * FROM ev WHERE step = 10) e
+    ASOF JOIN c9 w ON w.user_id = e.user_id AND e.key_in >= w.key_out
+    WHERE e.ts <= w.start_ts + to_microseconds($window_us)
+),
+reached AS (
+    SELECT 1 AS step, user_id, ts, prev_ts FROM c1
+    UNION ALL SELECT 2 AS step, user_id, ts, prev_ts FROM c2
+    UNION ALL SELECT 3 AS step, user_id, ts, prev_ts FROM c3
+    UNION ALL SELECT 4 AS step, user_id, ts, prev_ts FROM c4
+    UNION ALL SELECT 5 AS step, user_id, ts, prev_ts FROM c5
+    UNION ALL SELECT 6 AS step, user_id, ts, prev_ts FROM c6
+    UNION ALL SELECT 7 AS step, user_id, ts, prev_ts FROM c7
+    UNION ALL SELECT 8 AS step, user_id, ts, prev_ts FROM c8
+    UNION ALL SELECT 9 AS step, user_id, ts, prev_ts FROM c9
+    UNION ALL SELECT 10 AS step, user_id, ts, prev_ts FROM c10
+),
+firsts AS (  -- per user and step: the first counted event and the gap to the event it continues
+    SELECT user_id, step, arg_min((epoch_us(ts) - epoch_us(prev_ts)) / 1e6, ts) AS seconds
+    FROM reached GROUP BY user_id, step
 ),
 per_step AS (
-    SELECT s.step, s.name,
-           (SELECT count(*) FROM best b WHERE b.reached >= s.step) AS users,
-           (SELECT median(g.seconds) FROM gaps g WHERE g.step = s.step) AS median_seconds
-    FROM steps s
+    SELECT s.step, s.name, count(f.user_id) AS users, median(f.seconds) AS median_seconds
+    FROM steps s LEFT JOIN firsts f ON f.step = s.step
+    GROUP BY s.step, s.name
 )
 SELECT step::BIGINT AS step, name AS step_name, users::BIGINT AS users,
        users / nullif(first_value(users) OVER (ORDER BY step), 0) AS conversion_from_start,
