@@ -274,6 +274,8 @@ options = st.fixed_dictionaries({
     "return_event": st.sampled_from([None, "b"]),
     "tz": st.sampled_from(["UTC", "Europe/Berlin", "Asia/Shanghai", "America/New_York"]),
     "week_start": st.sampled_from(["monday", "sunday"]),
+    "date_from": st.sampled_from([None, date(2026, 3, 10)]),
+    "date_to": st.sampled_from([None, date(2026, 4, 20)]),
 })
 
 
@@ -283,18 +285,20 @@ def load(ws: Workspace, rows: list[tuple[str, str, datetime]]) -> None:
         cur.executemany("INSERT INTO events (user_id, event, ts) VALUES (?, ?, ?)", rows)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=event_rows, opts=options)
 def test_agrees_with_independent_implementation(ws: Workspace, rows, opts) -> None:
     load(ws, rows)
     periods = 4 if opts["period"] != "day" else 10
     frame = retention(ws.con, periods=periods, period=opts["period"], cohort=opts["cohort"],
                       window=opts["window"], unbounded=opts["unbounded"], start_event=opts["start_event"],
-                      return_event=opts["return_event"], timezone=opts["tz"], week_start=opts["week_start"])
+                      return_event=opts["return_event"], timezone=opts["tz"], week_start=opts["week_start"],
+                      date_from=opts["date_from"], date_to=opts["date_to"])
     expected = reference_retention(rows, periods=periods, period=opts["period"], cohort=opts["cohort"],
                                    window=opts["window"], unbounded=opts["unbounded"],
                                    start_event=opts["start_event"], return_event=opts["return_event"],
-                                   tz=opts["tz"], week_start=opts["week_start"])
+                                   tz=opts["tz"], week_start=opts["week_start"],
+                                   date_from=opts["date_from"], date_to=opts["date_to"])
     assert retention_json(frame)["rows"] == [
         {"cohort_start": r["cohort_start"].isoformat(), "cohort_size": r["cohort_size"],
          "counts": r["counts"]} for r in expected]
