@@ -1,0 +1,60 @@
+"""`userlens report --out FILE`: the prioritised requirement report; the format follows the extension."""
+
+from __future__ import annotations
+
+import argparse
+
+from analytics.prioritise import METHODS
+from analytics.report import FORMATS, write_report
+from dashboard.commands._common import add_workspace_arg, workspace_from
+from dashboard.commands.prioritise import _pairs
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    exts = ", ".join(ext for ext, _ in FORMATS.values())
+    p = sub.add_parser("report", help=f"write the prioritised requirement report ({exts})")
+    add_workspace_arg(p)
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help=f"output file; the format follows its extension ({exts})"
+    )
+    p.add_argument("--method", choices=list(METHODS), default="rice")
+    p.add_argument(
+        "--weight",
+        metavar="NAME=W",
+        action="append",
+        default=[],
+        help="change one weight of the method (repeatable), e.g. --weight reach=2",
+    )
+    p.add_argument(
+        "--default",
+        metavar="NAME=V",
+        action="append",
+        default=[],
+        help="value used where the backlog has none and nothing can be derived, e.g. effort=2",
+    )
+    p.add_argument(
+        "--no-evidence",
+        action="store_true",
+        help="do not derive missing inputs from feedback evidence and Kano results",
+    )
+    p.add_argument("--kano-table", choices=["standard", "pouliot"], default="standard")
+    p.add_argument("--title", default=None, help="report title (default 'Prioritised requirements')")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    ws = workspace_from(args)
+    weights = _pairs(args.weight, "--weight")
+    defaults = _pairs(args.default, "--default")
+    path = write_report(
+        ws.con,
+        args.out,
+        method=args.method,
+        weights=weights or None,
+        defaults=defaults or None,
+        use_evidence=not args.no_evidence,
+        kano_table=args.kano_table,
+        title=args.title,
+    )
+    print(f"Report written to {path}")
+    return 0
