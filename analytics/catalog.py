@@ -57,3 +57,19 @@ def evidence_quotes(con: duckdb.DuckDBPyConnection, req_id: str) -> pl.DataFrame
         similar first; empty when nothing matched or no linking run exists.
     """
     return run_sql(con, "evidence_quotes", req_id=req_id)
+
+
+def kano_segment_keys(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Attribute keys a Kano result can be split by (besides 'persona' and 'cohort').
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Workspace connection.
+
+    Returns
+    -------
+    list of str
+        Keys of the respondents' own attributes and of the linked users' attributes, sorted.
+    """
+    return run_sql(con, "kano_attribute_keys")["key"].to_list()

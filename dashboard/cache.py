@@ -43,6 +43,7 @@ READS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "funnel": (funnel.funnel, _EVENTS),
     "experiment": (experiment.experiment, ("events", "users")),
     "kano_results": (kano.kano_results, ("kano_responses", "users", "events", "personas")),
+    "kano_segment_keys": (catalog.kano_segment_keys, ("kano_responses", "users")),
     "prioritise": (prioritise.prioritise, _PRIORITY),
     "sensitivity": (sensitivity_mod.sensitivity, _PRIORITY),
     "evidence_quotes": (catalog.evidence_quotes, ("requirement_evidence", "feedback")),

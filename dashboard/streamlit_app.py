@@ -7,7 +7,6 @@ file and what it holds.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -36,7 +35,11 @@ SPECS = [
     ("Decide", "prioritise.py", "Prioritisation", ":material/low_priority:"),
     ("Decide", "report.py", "Report", ":material/description:"),
 ]
-HAS_REPORT = importlib.util.find_spec("analytics.report") is not None
+try:
+    from analytics.report import build_report, render_bytes  # noqa: F401
+    HAS_REPORT = True
+except ImportError:  # the report module has not landed in this tree
+    HAS_REPORT = False
 PAGES: dict[str, list[st.Page]] = {}
 for section, file, title, icon in SPECS:
     if (HERE / "app_pages" / file).exists() and (file != "report.py" or HAS_REPORT):

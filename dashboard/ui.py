@@ -7,6 +7,7 @@ Nothing here builds HTML from user data: every text goes through Streamlit's own
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -151,3 +152,21 @@ def explain(title: str, body: str) -> None:
     """A collapsed expander that explains a metric (body is text written by the page, not user data)."""
     with st.expander(title, icon=":material/info:"):
         st.markdown(body)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: Any) -> str:
+    """User text made inert for st.markdown: every markdown/HTML character is backslash-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def quote(text: Any) -> None:
+    """A user's words as a block quote (escaped: links, images and HTML in the text stay plain text)."""
+    st.markdown("> " + md_escape(text))
+
+
+def chips(words: Sequence[Any]) -> None:
+    """Keywords as one line of plain text (escaped)."""
+    st.markdown(" · ".join(f"`{str(w).replace('`', '')}`" for w in words))

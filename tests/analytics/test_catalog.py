@@ -29,3 +29,15 @@ def test_catalog_on_a_hand_built_workspace(ws: Workspace) -> None:
     assert quotes["feedback_id"].to_list() == ["f2", "f1"]  # latest run only, most similar first
     assert quotes["text"].to_list() == ["love sync", "sync breaks"]
     assert evidence_quotes(ws.con, "R9").is_empty()
+
+
+def test_kano_segment_keys_union_own_and_linked_attributes(ws: Workspace) -> None:
+    with ws.write("users", "kano_responses") as cur:
+        cur.execute("INSERT INTO users (user_id, attributes) VALUES ('a', '{\"plan\": \"pro\"}'),"
+                    " ('z', '{\"unlinked\": 1}')")
+        cur.execute("INSERT INTO kano_responses (respondent_id, feature, functional, dysfunctional, user_id,"
+                    " attributes) VALUES ('r1', 'F', 1, 5, 'a', '{\"role\": \"pm\"}'), ('r2', 'F', 2, 5, "
+                    "NULL, NULL)")
+    from analytics.catalog import kano_segment_keys
+
+    assert kano_segment_keys(ws.con) == ["plan", "role"]

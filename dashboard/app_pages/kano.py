@@ -1,0 +1,90 @@
+"""Kano: which features users expect, which delight them, which they do not care about."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from analytics.figures.kano import better_worse_figure, continuous_figure
+from dashboard import cache, ui
+
+CATEGORY_NAMES = {"A": "Attractive", "O": "One-dimensional", "M": "Must-be", "I": "Indifferent",
+                  "R": "Reverse", "Q": "Questionable"}
+
+ui.header("Kano", "Classify features from the survey's paired questions (how would you feel if the product "
+          "had it / did not have it) and compare how much each one adds or takes away.")
+ui.require("kano")
+
+with ui.errors():
+    with st.container(border=True):
+        c1, c2 = st.columns(2)
+        table = c1.segmented_control("Evaluation table", ["standard", "pouliot"], default="standard",
+                                     required=True, key="kano-table",
+                                     format_func={"standard": "Standard",
+                                                  "pouliot": "Pouliot modification (Berger et al. 1993)"}.get,
+                                     help="Pouliot: the same answer to both questions is "
+                                          "Questionable, except neutral/neutral.")
+        segments = [None]
+        if not cache.read("latest_personas").is_empty():
+            segments.append("persona")
+        segments += ["cohort", *cache.read("kano_segment_keys")]
+        segment = c2.selectbox("Split by segment", segments, key="kano-segment",
+                               format_func=lambda s: {None: "Whole sample", "persona": "Persona (latest run)",
+                                                      "cohort": "Signup cohort"}.get(s, f"Attribute: {s}"))
+    frame = cache.read("kano_results", table=table, segment=segment)
+    if frame.is_empty():
+        st.info("No Kano answers match: load a Kano survey on the Data page.")
+        st.stop()
+    whole = frame if segment is None else cache.read("kano_results", table=table, segment=None)
+    counts = whole["category"].value_counts()
+    per = {r["category"]: r["count"] for r in counts.iter_rows(named=True)}
+    ui.kpi_row([
+        ("Features", str(whole.height), "Features asked about in the survey."),
+        ("Answers per feature", ui.fmt_int(whole["n"].max()),
+         "Largest number of answer pairs for a feature."),
+        ("Must-be", str(per.get("M", 0)),
+         "Expected: their absence makes users unhappy, their presence does not delight."),
+        ("One-dimensional", str(per.get("O", 0)), "The more, the better: satisfaction rises with them."),
+        ("Attractive", str(per.get("A", 0)),
+         "Delighters: unexpected, they please; missing, nobody complains."),
+        ("Indifferent", str(per.get("I", 0)), "Users do not care either way."),
+    ])
+    if segment is not None:
+        values = frame["segment"].unique(maintain_order=True).to_list()
+        shown = st.multiselect("Segments shown", values, default=values[:6], key="kano-values")
+        frame = frame.filter(pl.col("segment").is_in(shown))
+    scatter_tab, table_tab, cont_tab = st.tabs(["Better / Worse", "Categories", "Continuous (DuMouchel)"])
+    with scatter_tab:
+        fig = better_worse_figure(frame)
+        fig.update_layout(height=560)
+        ui.plot(fig, key="kano-scatter")
+        st.caption("Better = (A + O) / (A + O + M + I): how much having the feature raises satisfaction. "
+                   "|Worse| = (O + M) / (A + O + M + I): how much its absence lowers it. Quadrants split at "
+                   "0.5: top right one-dimensional, bottom right must-be, top left attractive, bottom left "
+                   "indifferent.")
+    with table_tab:
+        out = frame.with_columns(pl.col("category").replace_strict(CATEGORY_NAMES, default=pl.col("category"))
+                                 .alias("category_name"))
+        cols = ["segment"] if segment is not None else []
+        cols += ["feature", "category", "category_name", "n", "A", "O", "M", "I", "R", "Q", "better", "worse",
+                 "category_strength", "total_strength", "significant", "fong_value", "fong_threshold"]
+        pct = st.column_config.NumberColumn(format="percent")
+        ui.table(out.select(cols).sort([*(["segment"] if segment else []), "worse"]), column_config={
+            "better": st.column_config.NumberColumn(format="%.3f"),
+            "worse": st.column_config.NumberColumn(format="%.3f"),
+            "category_strength": pct, "total_strength": pct,
+            "significant": st.column_config.CheckboxColumn(help="Fong test: the top two categories differ "
+                                                           "significantly (a − b ≥ "
+                                                           "1.65·√((a+b)(2n−a−b)/(2n)))."),
+        })
+        ui.download(out.select(cols), f"kano-{table}" + (f"-by-{segment}" if segment else ""), key="dl-kano")
+    with cont_tab:
+        fig = continuous_figure(frame)
+        fig.update_layout(height=560)
+        ui.plot(fig, key="kano-continuous")
+        st.caption("Answers scored (functional: like 4, must-be 2, neutral 0, live-with −1, dislike −2; "
+                   "dysfunctional: like −2, must-be −1, neutral 0, live-with 2, dislike 4) and averaged per "
+                   "feature, weighted by self-stated importance where the survey has it.")
+    ui.explain("Categories and tie-breaks", "Each answer pair is classified with the evaluation table; a "
+               "feature's category is its most frequent class (ties: M > O > A > I > R > Q). **Category "
+               "strength** = % top − % second; **total strength** = % A + % O + % M.")
