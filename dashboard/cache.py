@@ -135,3 +135,33 @@ def detect(path: str, kind: str) -> MappingPreview:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _detect(path: str, kind: str, size: int, mtime_ns: int) -> MappingPreview:
     return detect_mapping(path, kind)
+
+
+_REPORT = (*_ALL, "requirement_evidence", "personas")
+
+
+def report(**options: Any) -> Any:
+    """Cached `analytics.report.build_report` (keyed on every table the report reads)."""
+    ws = workspace()
+    return _report(ws.path, key(ws, _REPORT), options)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _report(path: str, versions: tuple[tuple[str, int], ...], options: dict[str, Any]) -> Any:
+    from analytics.report import build_report
+
+    return build_report(open_workspace(path).con, **options)
+
+
+def report_bytes(fmt: str, **options: Any) -> bytes:
+    """One format of the cached report, itself cached (the PDF takes a few seconds)."""
+    ws = workspace()
+    return _report_bytes(ws.path, key(ws, _REPORT), fmt, options)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _report_bytes(path: str, versions: tuple[tuple[str, int], ...], fmt: str,
+                  options: dict[str, Any]) -> bytes:
+    from analytics.report import render_bytes
+
+    return render_bytes(_report(path, versions, options), fmt)

@@ -75,3 +75,24 @@ def test_empty_workspace_offers_the_sample_in_one_click(empty_app: AppTest) -> N
     assert not empty_app.exception
     shown = "\n".join(str(m.value) for m in empty_app.sidebar.markdown)
     assert "| Events | 0 |" not in shown and "| Requirements | 25 |" in shown
+
+
+def test_forget_user_removes_them_everywhere(app: AppTest, sample_ws_file: Path) -> None:
+    app.run()
+    before = counts_of_user(sample_ws_file, "u00007")
+    assert before > 0
+    [t for t in app.text_input if t.label == "User id as in your source data"][0].input("u00007")
+    [c for c in app.checkbox if c.label == "I understand this cannot be undone"][0].check()
+    [b for b in app.button if b.label == "Forget this user"][0].click().run()
+    assert not app.exception
+    assert "Forgot user 'u00007'" in texts(app)
+    assert counts_of_user(sample_ws_file, "u00007") == 0
+
+
+def counts_of_user(path: Path, user_id: str) -> int:
+    ws = Workspace(path)
+    try:
+        return sum(ws.con.execute(f"SELECT count(*) FROM {t} WHERE user_id = ?", [user_id]).fetchall()[0][0]
+                   for t in ("events", "users", "feedback"))
+    finally:
+        ws.close()
