@@ -39,7 +39,8 @@ def _exec(cur: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> d
 
 
 def cleanup(cur: duckdb.DuckDBPyConnection) -> None:
-    """Drop the temp tables a load uses."""
+    """Drop the temp tables a load uses (and keep DuckDB's progress bar off stdout: --format json)."""
+    cur.execute("SET enable_progress_bar = false")
     for name in TEMP_TABLES:
         cur.execute(f"DROP TABLE IF EXISTS {name}")
 
