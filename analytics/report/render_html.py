@@ -76,6 +76,14 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def _colgroup(widths: list[float]) -> Markup:
+    """Column widths in percent (the PDF lays tables out with fixed widths: one pass, no measuring)."""
+    total = sum(widths)
+    return Markup(
+        "<colgroup>" + "".join(f'<col style="width: {100 * w / total:.2f}%">' for w in widths) + "</colgroup>"
+    )
+
+
 def derivation_items(text: str) -> list[str]:
     """The bullet points of `analytics.prioritise_inputs.DERIVATION_DESCRIPTION` as plain sentences."""
     items = [" ".join(part.split()) for part in re.split(r"(?:^|\n)\* ", text) if part.strip()]
@@ -97,6 +105,16 @@ def render_html(report: Report, *, pdf: bool = False) -> str:
     str
         A complete HTML5 document with no external references.
     """
+    show = {"kano": any(q.kano_category for q in report.ranking), "evidence": report.evidence.available}
+    n_inputs = len(report.method.inputs)
+    ranking = [4, 7, 0, 7, *[6.5] * n_inputs, 8] + ([11, 5, 5] if show["kano"] else [])
+    ranking += [6, 5] if show["evidence"] else []
+    ranking[2] = max(14.0, 100 - sum(ranking))
+    cols = {
+        "ranking": _colgroup(ranking),
+        "evidence": _colgroup([7, 20, 7, 6, 18, 42]),
+        "provenance": _colgroup([6, 8, 72, 14]),
+    }
     charts = {
         "ranking": Markup(ranking_svg(report)),
         "matrix": Markup(value_effort_svg(report)),
@@ -104,5 +122,10 @@ def render_html(report: Report, *, pdf: bool = False) -> str:
     }
     template = _environment().get_template("report.html.j2")
     return template.render(
-        r=report, charts=charts, pdf=pdf, derivations=derivation_items(report.method.derivations)
+        r=report,
+        charts=charts,
+        pdf=pdf,
+        show=show,
+        cols=cols,
+        derivations=derivation_items(report.method.derivations),
     )
