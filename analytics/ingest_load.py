@@ -2,9 +2,10 @@
 
 Two strategies, both one transaction:
 
-- events (the big kind) stream: one INSERT reads the source, converts, validates and writes the
-  usable rows straight into ``events``; a ``count(*)`` scan gives rows_read, and only when that
-  exceeds the rows loaded does a third scan stage the reject columns to number and store them.
+- events (the big kind) stream: one INSERT reads the source, converts, validates and writes every
+  row straight into ``events``, unusable ones marked with batch_id = -batch; only when there are
+  such rows does a second scan stage the reject columns to number and store them, and the marked
+  rows are deleted, all before the commit, so nobody ever sees them.
 - the other kinds stage every row in a temp table first (feedback/Kano ids are generated from the
   row number; users and requirements need a within-file de-duplication before their upsert).
 """
@@ -171,10 +172,10 @@ def load(ws: Workspace, cur: duckdb.DuckDBPyConnection, kind: str, path: Path, n
         params["ul_batch"] = batch_id
         if stream:
             with _reading(wcur, tz, path):
-                loaded = int(_exec(wcur, K.stream_insert_sql(plan), params).fetchall()[0][0])
-                staged = int(wcur.execute(f"SELECT count(*) FROM {src.quiet_relation}").fetchall()[0][0])
-
+                staged = int(_exec(wcur, K.stream_insert_sql(plan), params).fetchall()[0][0])
+                loaded = staged - int(_exec(wcur, K.STREAM_BAD_SQL, params).fetchall()[0][0])
                 if staged > loaded:
+                    _exec(wcur, K.STREAM_DROP_SQL, params)
                     quiet = _plan(kind, src, fields, constants, pairs, pseudonymise, src.quiet_relation)
                     _exec(wcur, K.reject_stage_sql(quiet), params)
                     params["ul_base"] = wcur.execute("SELECT min(rowid) FROM ul_stage").fetchall()[0][0]
