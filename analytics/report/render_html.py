@@ -20,6 +20,7 @@ from analytics.report.findings import fmt_number
 from analytics.report.model import KANO_NAMES, Report
 
 LABELS: dict[str, str] = {
+    "confidence": "conf.",
     "business_value": "business value",
     "time_criticality": "time criticality",
     "risk_reduction": "risk reduction",
@@ -71,6 +72,7 @@ def _environment() -> jinja2.Environment:
         share=_share,
         when=_when,
         kano=_kano,
+        kano_short=lambda c: KANO_NAMES.get(c, c) if c else "–",
         label=lambda k: LABELS.get(k, str(k).replace("_", " ")),
     )
     return env
@@ -107,8 +109,8 @@ def render_html(report: Report, *, pdf: bool = False) -> str:
     """
     show = {"kano": any(q.kano_category for q in report.ranking), "evidence": report.evidence.available}
     n_inputs = len(report.method.inputs)
-    ranking = [4, 7, 0, 7, *[6.5] * n_inputs, 8] + ([11, 5, 5] if show["kano"] else [])
-    ranking += [6, 5] if show["evidence"] else []
+    ranking = [4, 9, 0, 7.5, *[6.5] * n_inputs, 8.5] + ([10, 5, 5.5] if show["kano"] else [])
+    ranking += [5, 5] if show["evidence"] else []
     ranking[2] = max(14.0, 100 - sum(ranking))
     cols = {
         "ranking": _colgroup(ranking),
