@@ -16,11 +16,11 @@ import polars as pl
 from analytics.errors import UserLensError
 from analytics.workspace import Workspace
 from embeddings.encoder import Encoder, Progress, encoder_note
-from embeddings.features import UserFeatures, build_user_features, combine_blocks, workspace_encoder
+from embeddings.clustering import assign_users
+from embeddings.features import UserFeatures, build_user_features, workspace_encoder
 from embeddings.keywords import top_keywords
-from embeddings.kmeans import KMeans
 from embeddings.quotes import mmr_quotes
-from embeddings.select_k import choose_k, cluster_silhouettes
+from embeddings.select_k import cluster_silhouettes
 from embeddings.store import latest_personas, new_run_id, write_clusters
 
 __all__ = ["PersonaRun", "run_personas", "latest_personas"]
@@ -166,7 +166,7 @@ def pca_2d(X: np.ndarray, seed: int = 0) -> np.ndarray:
 
 
 def run_personas(ws: Workspace, *, k: int | None = None, seed: int = 0, encoder: Encoder | None = None,
-                 text_weight: float = 0.5, progress: Progress | None = None) -> PersonaRun:
+                 text_weight: float = 0.8, progress: Progress | None = None) -> PersonaRun:
     """Find personas among the workspace's users and store them as a new run.
 
     Parameters
@@ -174,13 +174,16 @@ def run_personas(ws: Workspace, *, k: int | None = None, seed: int = 0, encoder:
     ws : Workspace
         Source of events and feedback; the run is written back into it.
     k : int, optional
-        Number of personas; None chooses k in 2..10 by sampled silhouette / Davies–Bouldin.
+        Number of personas; None chooses k in 2..10 by sampled silhouette (the smallest k within
+        0.02 of the best, no persona under 3 % of the users), see `embeddings.clustering`.
     seed : int
         Seed of sampling, k-means++ and PCA: the same seed and data give the same personas.
     encoder : Encoder, optional
         Text model; by default `default_encoder` on the feedback texts.
     text_weight : float
-        Weight w of the text block (behaviour gets 1 − w), see `embeddings.features`.
+        Weight w of the text block (behaviour gets 1 − w), see `embeddings.clustering`. Users with
+        feedback are clustered first and the others assigned by their behaviour (two stages)
+        when at least 50 users wrote feedback.
     progress : callable, optional
         ``progress(done, total)`` while embedding feedback.
 
@@ -195,15 +198,12 @@ def run_personas(ws: Workspace, *, k: int | None = None, seed: int = 0, encoder:
     if n < 2:
         raise UserLensError("Personas need at least two users with events or feedback: load events "
                             "(`userlens ingest events FILE`) or feedback first.")
-    X = combine_blocks(features.text, features.behaviour, text_weight)
-    k_scores = None
-    if k is None:
-        k, k_scores = choose_k(X, range(K_RANGE.start, min(K_RANGE.stop, n)), seed=seed)
-        k = max(k, 1)
-    elif not 1 <= k <= n:
+    if k is not None and not 1 <= k <= n:
         raise UserLensError(f"--k {k} is not possible with {n} users: choose between 1 and {n}, or 'auto'.")
-    km = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(X)
-    labels = _relabel_by_size(km.labels_)
+    assigned = assign_users(features, k=k, text_weight=text_weight, seed=seed,
+                            k_range=range(K_RANGE.start, min(K_RANGE.stop, n)))
+    X, k, k_scores = assigned.space, assigned.k, assigned.k_scores
+    labels = _relabel_by_size(assigned.labels)
     clusters = describe_clusters(features, X, labels, seed=seed)
     names = {c["id"]: c["name"] for c in clusters}
     xy = pca_2d(X, seed)
@@ -212,7 +212,7 @@ def run_personas(ws: Workspace, *, k: int | None = None, seed: int = 0, encoder:
                            "persona": [names[int(c)] for c in labels]})
     members = coords.select("user_id", "persona_id")
     params = {"k": k, "seed": seed, "text_weight": text_weight, "encoder": encoder.name,
-              "auto_k": k_scores is not None}
+              "auto_k": k_scores is not None, "method": assigned.method}
     summary = {"n_users": n, "n_with_text": int(features.has_text.sum()),
                "n_with_behaviour": int(features.has_behaviour.sum()), "encoder_note": encoder_note(encoder),
                "k_scores": k_scores.to_dicts() if k_scores is not None else None}

@@ -1,8 +1,12 @@
 """Choosing k: silhouette (higher is better) and Davies–Bouldin (lower is better) on a sample.
 
 Rule: every k in the range is fitted on the same random sample (at most ``sample_size`` rows);
-the best k has the highest silhouette, and among the k whose silhouette is within 0.02 of the
-best, the one with the lowest Davies–Bouldin index wins (ties: the smaller k).
+a k whose smallest cluster holds less than ``min_share`` of the sample is not eligible (a
+persona of a handful of users is noise, not a group). Among the eligible k whose silhouette is
+within 0.02 of the best, the one with the lowest Davies–Bouldin index wins (ties: the smaller
+k) — or, with ``prefer_small``, the smallest such k (parsimony: on noisy, high-dimensional
+data the silhouette keeps creeping up with k as clusters split noise, so the simplest
+near-best description is preferred).
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ def sample_rows(n: int, size: int, seed: int) -> np.ndarray:
 
 
 def choose_k(X: np.ndarray, k_range: Iterable[int] = range(2, 11), *, sample_size: int = 5000,
-             seed: int = 0, device: str = "auto") -> tuple[int, pl.DataFrame]:
+             seed: int = 0, device: str = "auto", min_share: float = 0.0,
+             prefer_small: bool = False) -> tuple[int, pl.DataFrame]:
     """Pick the number of clusters for X.
 
     Parameters
@@ -40,13 +45,17 @@ def choose_k(X: np.ndarray, k_range: Iterable[int] = range(2, 11), *, sample_siz
         Seed of the sample and of every fit.
     device : str
         Torch device for the fits.
+    min_share : float
+        Smallest allowed cluster, as a share of the sample (0 allows any size).
+    prefer_small : bool
+        Among the near-best k take the smallest instead of the lowest Davies–Bouldin.
 
     Returns
     -------
     best_k : int
         The chosen k (1 when fewer than 3 distinct points exist).
     scores : polars.DataFrame
-        Columns k, silhouette, davies_bouldin, inertia — one row per k tried.
+        Columns k, silhouette, davies_bouldin, inertia, min_share — one row per k tried.
     """
     from sklearn.metrics import davies_bouldin_score
 
@@ -64,13 +73,18 @@ def choose_k(X: np.ndarray, k_range: Iterable[int] = range(2, 11), *, sample_siz
             continue
         rows.append({"k": k, "silhouette": float(silhouette_samples(D, km.labels_).mean()),
                      "davies_bouldin": float(davies_bouldin_score(S, km.labels_)),
-                     "inertia": float(km.inertia_)})
-    scores = pl.DataFrame(rows, schema={"k": pl.Int64, "silhouette": pl.Float64,
-                                        "davies_bouldin": pl.Float64, "inertia": pl.Float64})
+                     "inertia": float(km.inertia_),
+                     "min_share": float(np.bincount(km.labels_).min() / len(km.labels_))})
+    scores = pl.DataFrame(rows, schema={"k": pl.Int64, "silhouette": pl.Float64, "davies_bouldin": pl.Float64,
+                                        "inertia": pl.Float64, "min_share": pl.Float64})
     if scores.height == 0:
         return 1, scores
-    top = scores["silhouette"].max()
-    near = scores.filter(pl.col("silhouette") >= top - SILHOUETTE_SLACK).sort(["davies_bouldin", "k"])
+    eligible = scores.filter(pl.col("min_share") >= min_share)
+    if eligible.height == 0:
+        eligible = scores.filter(pl.col("k") == scores["k"].min())
+    top = eligible["silhouette"].max()
+    near = eligible.filter(pl.col("silhouette") >= top - SILHOUETTE_SLACK)
+    near = near.sort("k") if prefer_small else near.sort(["davies_bouldin", "k"])
     return int(near["k"][0]), scores
 
 

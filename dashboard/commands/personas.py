@@ -14,8 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("personas", help="find personas by clustering users' feedback and behaviour")
     add_workspace_arg(p)
     add_cluster_args(p)
-    p.add_argument("--text-weight", type=float, default=0.5, metavar="W",
-                   help="weight of the feedback text against behaviour, 0..1 (default 0.5)")
+    p.add_argument("--text-weight", type=float, default=0.8, metavar="W",
+                   help="weight of the feedback text against behaviour, 0..1 (default 0.8)")
     p.set_defaults(func=run)
 
 
