@@ -28,7 +28,8 @@ def test_encode_attributes_one_hot_numeric_and_skipped_keys():
     long = pl.DataFrame({
         "user_id": ["a", "b", "c", "a", "b", "c", "a", "b", "c"] + [f"x{i}" for i in range(13)],
         "key": ["plan"] * 3 + ["email"] * 3 + ["seats"] * 3 + ["seats"] * 13,
-        "value": ["free", "team", "free", "a@x", "b@x", "c@x", "1", "3", "7"] + [str(i + 10) for i in range(13)],
+        "value": ["free", "team", "free", "a@x", "b@x", "c@x", "1", "3", "7"]
+        + [str(i + 10) for i in range(13)],
     })
     users = ["a", "b", "c", "d"]
     matrix, names = encode_attributes(long.filter(pl.col("key") != "email"), users)
