@@ -33,13 +33,16 @@ def _words(text: str) -> list[str]:
 EXTRA_STOPWORDS = frozenset(_words("""
 app apps im ive dont doesnt didnt cant wont isnt its it's i'm i've don't doesn't didn't can't won't isn't
 just really like get got use using used also would could one make lot thing things still even way much
-please thanks thank ok okay yes oh us let lets let's want need time good great bad"""))
+please thanks thank ok okay yes oh us let lets let's want need time good great bad
+add added adding did does tasks task list lists idea ideas feature features option options
+able feel maybe sure try tried new day days week weeks"""))
 
 CJK_STOPWORDS = frozenset(_words("""
 的 了 是 我 你 他 她 它 们 我们 你们 他们 这 那 这个 那个 就 都 也 还 很 太 非常 在 有 没有 没 和 与 及 或
 不 不是 一个 一下 一些 什么 怎么 因为 所以 但是 但 而且 如果 可以 就是 还是 已经 真的 觉得 感觉 东西 时候
 自己 这样 那样 比较 而 被 把 给 让 对 吗 吧 呢 啊 哦 嗯 呀 么 之 其 又 再 才 只 会 能 要 想 说 看 做 去 来 到
 上 下 里 中 个 等 着 过 得 地 好 很多 一点 有点 可能 应该 需要 一直 其实 然后 现在 以后 以前 不过
+希望 增加 功能
 """))
 
 

@@ -77,6 +77,27 @@ def persona_name(keywords: list[str], top_lift_events: list[str], activity_ratio
     return f"{behaviour} · {', '.join(keywords[:3])}" if keywords else behaviour
 
 
+def distinctive_events(group_counts: np.ndarray, base_counts: np.ndarray, names: list[str], *,
+                       n: int = 2, min_share: float = 0.01) -> list[str]:
+    """Events that make up a clearly larger share of the group's events than of everyone's.
+
+    Share lift = (group count / group total) / (base count / base total), so a group that simply
+    does more of everything (app opens included) is not named after its most frequent events.
+    An event qualifies with a share lift of at least `LIFT_FOR_NAME` and at least `min_share` of
+    the group's events; the `n` with the highest lift are returned (ties: the larger share, then
+    the name).
+    """
+    g_total, b_total = float(group_counts.sum()), float(base_counts.sum())
+    if g_total <= 0 or b_total <= 0:
+        return []
+    g_share = group_counts / g_total
+    b_share = base_counts / b_total
+    lift = np.where(b_share > 0, g_share / np.where(b_share > 0, b_share, 1.0), 0.0)
+    ok = [j for j in range(len(names)) if lift[j] >= LIFT_FOR_NAME and g_share[j] >= min_share]
+    ok.sort(key=lambda j: (-round(float(lift[j]), 6), -g_share[j], names[j]))
+    return [names[j] for j in ok[:n]]
+
+
 def _activity_lookup(features: UserFeatures) -> dict[str, np.ndarray]:
     pos = {u: i for i, u in enumerate(features.user_ids)}
     n = len(features.user_ids)
@@ -102,7 +123,8 @@ def describe_clusters(features: UserFeatures, X: np.ndarray, labels: np.ndarray,
     keywords = top_keywords(fb["text"].to_list(), fb_label.tolist(), n=8) if fb.height else {}
     ratings = fb["rating"].cast(pl.Float64).fill_null(np.nan).to_numpy() if fb.height else np.zeros(0)
     silhouettes = cluster_silhouettes(X, labels, seed=seed) if len(ids) > 1 else {i: 0.0 for i in ids}
-    base_rate = features.event_counts.sum(0) / max(1, int(features.has_behaviour.sum()))
+    base_total = features.event_counts.sum(0)
+    base_rate = base_total / max(1, int(features.has_behaviour.sum()))
     base_events = _mean_or_none(act["n_events"])
     texts = fb["text"].to_list()
     cards = []
@@ -115,7 +137,7 @@ def describe_clusters(features: UserFeatures, X: np.ndarray, labels: np.ndarray,
         order = np.argsort(-rate, kind="stable")
         top_events = [{"event": features.event_names[j], "per_user": float(rate[j]), "lift": float(lift[j])}
                       for j in order[:5] if rate[j] > 0]
-        lifted = [features.event_names[j] for j in order if lift[j] >= LIFT_FOR_NAME and rate[j] >= 1.0][:2]
+        lifted = distinctive_events(features.event_counts[with_beh].sum(0), base_total, features.event_names)
         events_per_user = _mean_or_none(act["n_events"][member])
         ratio = events_per_user / base_events if events_per_user is not None and base_events else None
         in_c = np.flatnonzero(fb_label == c)

@@ -98,3 +98,15 @@ def test_two_stage_places_silent_users_with_their_behaviour_group(planted_ws, fa
     quiet = coords.filter(pl.col("user_id").str.starts_with("quiet"))["persona_id"].to_list()
     assert quiet == [exp_id] * 4
     assert coords.filter(pl.col("user_id").str.starts_with("int"))["persona_id"].n_unique() == 1
+
+
+def test_distinctive_events_use_share_lift_not_volume():
+    from embeddings.personas import distinctive_events
+
+    names = ["app_open", "search", "export"]
+    base = np.array([500.0, 300.0, 200.0])  # shares .5 .3 .2
+    # a heavy group doing the same mix x3 is not distinctive at all
+    assert distinctive_events(base * 3, base * 4, names) == []
+    # group shares .4 .1 .5: export lift .5/.2 = 2.5 qualifies; app_open .8 and search .33 do not
+    assert distinctive_events(np.array([40.0, 10.0, 50.0]), base, names) == ["export"]
+    assert distinctive_events(np.zeros(3), base, names) == []
