@@ -66,7 +66,7 @@ def settle(page: Any, quiet: float = 1.0, timeout: float = 90) -> None:
     page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=timeout * 1000)  # every page has a title
     last, since = None, time.monotonic()
     while time.monotonic() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        running = script_state(page) != "notRunning"
         skeleton = page.locator('[data-testid="stSkeleton"]').count() > 0
         html = page.evaluate("document.body ? document.body.innerHTML.length : 0")
         if running or skeleton or html != last:
@@ -77,7 +77,13 @@ def settle(page: Any, quiet: float = 1.0, timeout: float = 90) -> None:
     raise TimeoutError("the page kept changing")
 
 
+def script_state(page: Any) -> str:
+    """Streamlit's script state as the app reports it: "running", "notRunning", ..."""
+    return page.evaluate("""() => { const app = document.querySelector('[data-testid="stApp"]');
+                                    return app ? app.getAttribute('data-test-script-state') || '' : ''; }""")
+
+
 def open_page(page: Any, title: str) -> None:
     """Click a page in the sidebar navigation and wait for it."""
-    page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
     settle(page)

@@ -37,7 +37,7 @@ def funnel_section() -> list[str]:
         ("Entered", ui.fmt_int(start), f"Users with a '{steps[0]}' event."),
         ("Converted", ui.fmt_int(end), f"Users who reached '{steps[-1]}' within {window} days, in order."),
         ("Overall conversion", ui.fmt_pct(end / start if start else None), "Converted / entered."),
-        ("Biggest drop", _biggest_drop(frame), "The step with the lowest conversion from the previous step."),
+        _biggest_drop(frame),
     ])
     left, right = st.columns([3, 2])
     with left:
@@ -53,12 +53,14 @@ def funnel_section() -> list[str]:
     return steps
 
 
-def _biggest_drop(frame: pl.DataFrame) -> str:
+def _biggest_drop(frame: pl.DataFrame) -> tuple[str, str, str]:
+    """KPI of the weakest step: its conversion from the previous step, and its name in the help."""
     rest = frame.filter(pl.col("step") > 1).sort("conversion_from_previous")
     if rest.is_empty():
-        return "–"
+        return ("Weakest step", "–", "Needs two steps.")
     row = rest.row(0, named=True)
-    return f"→ {row['step_name']} ({ui.fmt_pct(row['conversion_from_previous'], 0)})"
+    return (f"Weakest step: {row['step']}", ui.fmt_pct(row["conversion_from_previous"]),
+            f"Step {row['step']} ({row['step_name']}) converts the fewest users from the step before it.")
 
 
 def experiment_section(steps: list[str]) -> None:
@@ -69,7 +71,7 @@ def experiment_section(steps: list[str]) -> None:
         st.info("Comparing groups needs a users file with attributes (variant, plan, country ...): "
                 "upload one on the Data page.")
         return
-    c1, c2, c3 = st.columns([1, 1, 1])
+    c1, c2, c3, c4 = st.columns(4)
     group = c1.selectbox("Group users by", keys, index=keys.index("variant") if "variant" in keys else 0,
                          key="exp-group")
     kinds = {"retained": "Retained in week k", "events": "Events per user", "active_days": "Active days",
@@ -88,7 +90,7 @@ def experiment_section(steps: list[str]) -> None:
         metric = kind
     result = cache.read("experiment", group=group, metric=metric)
     groups = result["group"].to_list()
-    control = st.selectbox("Control group", groups, key="exp-control",
+    control = c4.selectbox("Control group", groups, key="exp-control",
                            help="The group the others are compared with.")
     if control != groups[0]:
         result = cache.read("experiment", group=group, metric=metric, control=control)

@@ -55,10 +55,11 @@ def card(row: dict, base: dict) -> None:
     with st.container(border=True):
         st.markdown(f"#### {ui.md_escape(row['name'])}")
         c = st.columns(3)
-        c[0].metric("Share of users", ui.fmt_pct(row["share"]), f"{row['size']:,} users", delta_color="off")
+        c[0].metric("Share of users", ui.fmt_pct(row["share"]), f"{row['size']:,} users", delta_color="off",
+                    delta_arrow="off")
         epu, base_epu = fig.get("events_per_user"), base.get("base_events_per_user")
         c[1].metric("Events per user", f"{epu:,.1f}" if epu is not None else "–",
-                    f"base {base_epu:,.1f}" if base_epu else None, delta_color="off")
+                    f"base {base_epu:,.1f}" if base_epu else None, delta_color="off", delta_arrow="off")
         c[2].metric("Confidence", f"{row['confidence']:.2f}" if row["confidence"] is not None else "–",
                     help="Mean silhouette of this persona's users (−1 … 1): above 0.25 is a clear group.")
         if row["keywords"]:
@@ -93,7 +94,7 @@ with ui.errors():
         ("Users clustered", ui.fmt_int(summary.get("n_users")), "Users with events or feedback."),
         ("With feedback text", ui.fmt_int(summary.get("n_with_text")),
          "Users whose text vector comes from their own feedback; the others are placed by behaviour."),
-        ("Run", f"{personas['created_at'][0]:%Y-%m-%d %H:%M}", "When the latest persona run was made."),
+        ("Run", f"{personas['created_at'][0]:%d %b %H:%M}", "When the latest persona run was made (UTC)."),
     ])
     base = json.loads(personas["figures"][0] or "{}")
     rows = personas.sort("size", descending=True).to_dicts()
@@ -109,8 +110,9 @@ with ui.errors():
         st.caption("Each dot is a user, placed by the first two principal components of their combined "
                    "text + behaviour vector and coloured by persona. Nearby dots are similar users.")
     else:
-        st.info("The map is drawn from the clustering itself: press **Find personas again** (same settings "
-                "give the same personas; cached embeddings make it quick) to see it.", icon=":material/map:")
+        st.info("The map is drawn by the clustering run itself and this server has not run it since it "
+                "started: press **Find personas again** to draw it (cached embeddings make it quick).",
+                icon=":material/map:")
     if summary.get("k_scores"):
         with st.expander("How k was chosen", icon=":material/info:"):
             ui.table(pl.DataFrame(summary["k_scores"]))

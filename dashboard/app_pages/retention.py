@@ -68,7 +68,8 @@ with ui.errors():
     heat_tab, curve_tab, table_tab = st.tabs(["Cohort heatmap", "Retention curves", "Table"])
     with heat_tab:
         fig = figs.retention_heatmap(frame, period=period)
-        fig.update_layout(height=max(420, 26 * frame.height + 140))
+        fig.update_layout(height=max(420, 26 * frame.height + 160), title={"y": 0.995, "yanchor": "top"})
+        fig.update_traces(texttemplate="%{z:.0f}", textfont={"size": 10})
         ui.plot(fig, key="heatmap")
     with curve_tab:
         ui.plot(figs.retention_curves(frame, period=period), key="curves")

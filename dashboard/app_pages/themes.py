@@ -65,7 +65,7 @@ with ui.errors():
         ("Feedback items", ui.fmt_int(summary.get("n_items")), "Items clustered."),
         ("Overall NPS", "–" if nps is None else f"{nps:+.0f}",
          "Net promoter score of all 0–10 answers: % promoters (9–10) − % detractors (0–6)."),
-        ("Run", f"{themes['created_at'][0]:%Y-%m-%d %H:%M}", "When the latest theme run was made."),
+        ("Run", f"{themes['created_at'][0]:%d %b %H:%M}", "When the latest theme run was made (UTC)."),
     ])
     figs = {int(r["id"]): json.loads(r["figures"] or "{}") for r in themes.iter_rows(named=True)}
     overview = themes.select("id", "name", "size", "share").with_columns(
@@ -75,7 +75,7 @@ with ui.errors():
         pl.col("id").map_elements(lambda i: figs[int(i)].get("nps_impact"), return_dtype=pl.Float64)
         .alias("nps_impact"),
     ).sort("size", descending=True)
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 1])
     with left:
         ui.table(overview, column_config={
             "share": st.column_config.ProgressColumn("share", min_value=0, max_value=1, format="percent"),

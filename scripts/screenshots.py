@@ -1,0 +1,83 @@
+"""Screenshots of every dashboard page, taken in Chromium, into docs/screenshots/<page>.png.
+
+    python scripts/screenshots.py [--workspace W] [--out docs/screenshots]
+
+Without --workspace a temporary workspace is built from the bundled Tasklane sample, with a persona
+run, a theme run and requirement linking, so every page has something to show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.browser import chromium, dashboard, open_page, settle  # noqa: E402
+
+PAGES = [("data", "Data"), ("overview", "Overview"), ("retention", "Retention"),
+         ("funnels", "Funnels & experiments"), ("personas", "Personas"), ("themes", "Feedback themes"),
+         ("kano", "Kano"), ("prioritise", "Prioritisation"), ("report", "Report")]
+
+
+def build(path: Path) -> None:
+    """The bundled sample plus persona, theme and evidence runs."""
+    from analytics.workspace import Workspace
+    from embeddings.linking import link_requirements
+    from embeddings.personas import run_personas
+    from embeddings.themes import run_themes
+    from sample_data.demo import build_demo_workspace
+
+    ws = Workspace(path)
+    t = time.perf_counter()
+    build_demo_workspace(ws)
+    print(f"sample loaded ({time.perf_counter() - t:.1f} s)", flush=True)
+    run_personas(ws, seed=0)
+    run_themes(ws, seed=0)
+    link_requirements(ws)
+    print(f"personas, themes, evidence done ({time.perf_counter() - t:.1f} s)", flush=True)
+    ws.close()
+
+
+def shoot(workspace: Path, out: Path, width: int = 1440, height: int = 1800) -> list[Path]:
+    """Open each page and save a screenshot; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with dashboard(workspace) as url, chromium(width=width, height=height) as page:
+        page.goto(url)
+        settle(page)
+        for name, title in PAGES:
+            open_page(page, title)
+            if name == "personas" and page.get_by_text("The map is drawn from the clustering").count():
+                # map coordinates live in the server process: re-run (cached embeddings) to draw it
+                page.get_by_role("button", name="Find personas again").click()
+                settle(page, timeout=900)
+            time.sleep(0.5)  # let Plotly finish its transitions
+            path = out / f"{name}.png"
+            page.screenshot(path=str(path))
+            written.append(path)
+            print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", flush=True)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workspace", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+    if args.workspace:
+        shoot(args.workspace, args.out)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="userlens-shots-") as tmp:
+        path = Path(tmp) / "demo.duckdb"
+        build(path)
+        shoot(path, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
