@@ -170,3 +170,8 @@ def quote(text: Any) -> None:
 def chips(words: Sequence[Any]) -> None:
     """Keywords as one line of plain text (escaped)."""
     st.markdown(" · ".join(f"`{str(w).replace('`', '')}`" for w in words))
+
+
+def lazy_tabs(labels: Sequence[str], key: str) -> Sequence[Any]:
+    """Tabs whose `.open` says which one is shown, so a page renders only the open tab's charts."""
+    return st.tabs(list(labels), key=key, on_change="rerun")

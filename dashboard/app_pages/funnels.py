@@ -68,8 +68,8 @@ def experiment_section(steps: list[str]) -> None:
     st.subheader("Experiment / group comparison", anchor=False)
     keys = cache.read("user_attribute_keys")["key"].to_list()
     if not keys:
-        st.info("Comparing groups needs a users file with attributes (variant, plan, country ...): "
-                "upload one on the Data page.")
+        st.info("Comparing groups needs a users file with attributes (variant, plan, country ...): upload "
+                "one on the Data page.")
         return
     c1, c2, c3, c4 = st.columns(4)
     group = c1.selectbox("Group users by", keys, index=keys.index("variant") if "variant" in keys else 0,
@@ -112,8 +112,8 @@ def experiment_section(steps: list[str]) -> None:
                "with a 95 % Wald interval, two-proportion z-test.\n- Numeric metrics (events, active days, "
                "numeric attributes): mean per group, Welch's t-test and interval.\n- Relative difference = "
                "difference / control value.\n- Users whose value is not observable yet (a retention week "
-               "that has not ended) are left out and counted in `excluded`.\n- Sample-ratio mismatch: "
-               "χ² test of the group sizes against an equal split.")
+               "that has not ended) are left out and counted in `excluded`.\n- Sample-ratio mismatch: χ² "
+               "test of the group sizes against an equal split.")
 
 
 def _verdict(row: dict, control: str, binary: bool) -> None:

@@ -8,6 +8,8 @@ import streamlit as st
 from analytics.figures.kano import better_worse_figure, continuous_figure
 from dashboard import cache, ui
 
+FONG_HELP = ("Fong test: the top two categories differ significantly "
+             "(a − b ≥ 1.65·√((a+b)(2n−a−b)/(2n))).")
 CATEGORY_NAMES = {"A": "Attractive", "O": "One-dimensional", "M": "Must-be", "I": "Indifferent",
                   "R": "Reverse", "Q": "Questionable"}
 
@@ -22,8 +24,8 @@ with ui.errors():
                                      required=True, key="kano-table",
                                      format_func={"standard": "Standard",
                                                   "pouliot": "Pouliot modification (Berger et al. 1993)"}.get,
-                                     help="Pouliot: the same answer to both questions is "
-                                          "Questionable, except neutral/neutral.")
+                                     help="Pouliot: the same answer to both questions is Questionable, "
+                                          "except neutral/neutral.")
         segments = [None]
         if not cache.read("latest_personas").is_empty():
             segments.append("persona")
@@ -53,38 +55,42 @@ with ui.errors():
         values = frame["segment"].unique(maintain_order=True).to_list()
         shown = st.multiselect("Segments shown", values, default=values[:6], key="kano-values")
         frame = frame.filter(pl.col("segment").is_in(shown))
-    scatter_tab, table_tab, cont_tab = st.tabs(["Better / Worse", "Categories", "Continuous (DuMouchel)"])
-    with scatter_tab:
-        fig = better_worse_figure(frame)
-        fig.update_layout(height=560)
-        ui.plot(fig, key="kano-scatter")
-        st.caption("Better = (A + O) / (A + O + M + I): how much having the feature raises satisfaction. "
-                   "|Worse| = (O + M) / (A + O + M + I): how much its absence lowers it. Quadrants split at "
-                   "0.5: top right one-dimensional, bottom right must-be, top left attractive, bottom left "
-                   "indifferent.")
-    with table_tab:
-        out = frame.with_columns(pl.col("category").replace_strict(CATEGORY_NAMES, default=pl.col("category"))
-                                 .alias("category_name"))
-        cols = ["segment"] if segment is not None else []
-        cols += ["feature", "category", "category_name", "n", "A", "O", "M", "I", "R", "Q", "better", "worse",
-                 "category_strength", "total_strength", "significant", "fong_value", "fong_threshold"]
-        pct = st.column_config.NumberColumn(format="percent")
-        ui.table(out.select(cols).sort([*(["segment"] if segment else []), "worse"]), column_config={
-            "better": st.column_config.NumberColumn(format="%.3f"),
-            "worse": st.column_config.NumberColumn(format="%.3f"),
-            "category_strength": pct, "total_strength": pct,
-            "significant": st.column_config.CheckboxColumn(help="Fong test: the top two categories differ "
-                                                           "significantly (a − b ≥ "
-                                                           "1.65·√((a+b)(2n−a−b)/(2n)))."),
-        })
-        ui.download(out.select(cols), f"kano-{table}" + (f"-by-{segment}" if segment else ""), key="dl-kano")
-    with cont_tab:
-        fig = continuous_figure(frame)
-        fig.update_layout(height=560)
-        ui.plot(fig, key="kano-continuous")
-        st.caption("Answers scored (functional: like 4, must-be 2, neutral 0, live-with −1, dislike −2; "
-                   "dysfunctional: like −2, must-be −1, neutral 0, live-with 2, dislike 4) and averaged per "
-                   "feature, weighted by self-stated importance where the survey has it.")
+    labels = ["Better / Worse", "Categories", "Continuous (DuMouchel)"]
+    scatter_tab, table_tab, cont_tab = ui.lazy_tabs(labels, "kano-tabs")
+    if scatter_tab.open:
+        with scatter_tab:
+            fig = better_worse_figure(frame)
+            fig.update_layout(height=560)
+            ui.plot(fig, key="kano-scatter")
+            st.caption("Better = (A + O) / (A + O + M + I): how much having the feature raises "
+                       "satisfaction. |Worse| = (O + M) / (A + O + M + I): how much its absence lowers it. "
+                       "Quadrants split at 0.5: top right one-dimensional, bottom right must-be, top left "
+                       "attractive, bottom left indifferent.")
+    if table_tab.open:
+        with table_tab:
+            names = pl.col("category").replace_strict(CATEGORY_NAMES, default=pl.col("category"))
+            out = frame.with_columns(names.alias("category_name"))
+            cols = ["segment"] if segment is not None else []
+            cols += ["feature", "category", "category_name", "n", "A", "O", "M", "I", "R", "Q", "better",
+                     "worse", "category_strength", "total_strength", "significant", "fong_value",
+                     "fong_threshold"]
+            pct = st.column_config.NumberColumn(format="percent")
+            ui.table(out.select(cols).sort([*(["segment"] if segment else []), "worse"]), column_config={
+                "better": st.column_config.NumberColumn(format="%.3f"),
+                "worse": st.column_config.NumberColumn(format="%.3f"),
+                "category_strength": pct, "total_strength": pct,
+                "significant": st.column_config.CheckboxColumn(help=FONG_HELP),
+            })
+            stem = f"kano-{table}" + (f"-by-{segment}" if segment else "")
+            ui.download(out.select(cols), stem, key="dl-kano")
+    if cont_tab.open:
+        with cont_tab:
+            fig = continuous_figure(frame)
+            fig.update_layout(height=560)
+            ui.plot(fig, key="kano-continuous")
+            st.caption("Answers scored (functional: like 4, must-be 2, neutral 0, live-with −1, dislike −2; "
+                       "dysfunctional: like −2, must-be −1, neutral 0, live-with 2, dislike 4) and averaged "
+                       "per feature, weighted by self-stated importance where the survey has it.")
     ui.explain("Categories and tie-breaks", "Each answer pair is classified with the evaluation table; a "
                "feature's category is its most frequent class (ties: M > O > A > I > R > Q). **Category "
                "strength** = % top − % second; **total strength** = % A + % O + % M.")

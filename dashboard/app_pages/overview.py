@@ -32,37 +32,39 @@ with ui.errors():
         ("Events per session", f"{s['events_per_session'] or 0:,.1f}", "Mean events per session."),
     ])
 
-    active_tab, life_tab, power_tab = st.tabs(["Active users", "Lifecycle", "Power users"])
-    with active_tab:
-        dwm = cache.read("dau_wau_mau")
-        left, right = st.columns([3, 2])
-        with left:
-            ui.plot(figs.active_users_lines(dwm), key="dwm")
-        with right:
-            ui.plot(figs.stickiness_line(dwm), key="stickiness")
-        ui.explain("How these are counted", "- **DAU** — distinct users with an event on the local day.\n"
-                   "- **WAU / MAU** at day d — distinct users with an event in (d − 7 days, d] / "
-                   "(d − 30 days, d].\n"
-                   "- **Stickiness** — DAU / MAU: 20 % means the average monthly user is active about 6 days "
-                   "a month.\n- Days are calendar days in the workspace timezone (Data → Settings).")
-        ui.download(dwm, "active-users", key="dl-dwm")
-    with life_tab:
-        period = st.segmented_control("Period", ["day", "week", "month"], default="week", key="life-period",
-                                      required=True)
-        life = cache.read("lifecycle", period=period)
-        ui.plot(figs.lifecycle_bars(life), key="lifecycle")
-        ui.explain("Lifecycle statuses", "For each period p and each user:\n"
-                   "- **new** — their first-ever event is in p;\n"
-                   "- **returning** — active in p and in p − 1;\n"
-                   "- **resurrecting** — active in p, not in p − 1, but active before p − 1;\n"
-                   "- **dormant** — active in p − 1 and not in p (drawn below zero).\n\n"
-                   "Growth is healthy when new + resurrecting outweighs dormant.")
-        ui.download(life, f"lifecycle-{period}", key="dl-life")
-    with power_tab:
-        days = st.segmented_control("Window", [7, 28], default=7, key="power-days", required=True,
-                                    format_func=lambda d: f"L{d} (last {d} days)")
-        power = cache.read("power_users", days=days)
-        ui.plot(figs.power_user_histogram(power), key="power")
-        st.caption(f"Users by the number of days they were active in the last {days} days of data. A curve "
-                   "that rises again at the right end shows a core of power users (a 'smile').")
-        ui.download(power, f"power-users-l{days}", key="dl-power")
+    active_tab, life_tab, power_tab = ui.lazy_tabs(["Active users", "Lifecycle", "Power users"], "ov-tabs")
+    if active_tab.open:
+        with active_tab:
+            dwm = cache.read("dau_wau_mau")
+            left, right = st.columns([3, 2])
+            with left:
+                ui.plot(figs.active_users_lines(dwm), key="dwm")
+            with right:
+                ui.plot(figs.stickiness_line(dwm), key="stickiness")
+            ui.explain("How these are counted", "- **DAU** — distinct users with an event on the local day.\n"
+                       "- **WAU / MAU** at day d — distinct users with an event in (d − 7 days, d] / (d − "
+                       "30 days, d].\n- **Stickiness** — DAU / MAU: 20 % means the average monthly user is "
+                       "active about 6 days a month.\n- Days are calendar days in the workspace timezone "
+                       "(Data → Settings).")
+            ui.download(dwm, "active-users", key="dl-dwm")
+    if life_tab.open:
+        with life_tab:
+            period = st.segmented_control("Period", ["day", "week", "month"], default="week",
+                                          key="life-period", required=True)
+            life = cache.read("lifecycle", period=period)
+            ui.plot(figs.lifecycle_bars(life), key="lifecycle")
+            ui.explain("Lifecycle statuses", "For each period p and each user:\n"
+                       "- **new** — their first-ever event is in p;\n- **returning** — active in p and in p "
+                       "− 1;\n- **resurrecting** — active in p, not in p − 1, but active before p − 1;\n- "
+                       "**dormant** — active in p − 1 and not in p (drawn below zero).\n\nGrowth is healthy "
+                       "when new + resurrecting outweighs dormant.")
+            ui.download(life, f"lifecycle-{period}", key="dl-life")
+    if power_tab.open:
+        with power_tab:
+            days = st.segmented_control("Window", [7, 28], default=7, key="power-days", required=True,
+                                        format_func=lambda d: f"L{d} (last {d} days)")
+            power = cache.read("power_users", days=days)
+            ui.plot(figs.power_user_histogram(power), key="power")
+            st.caption(f"Users by the number of days they were active in the last {days} days of data. A "
+                       "curve that rises again at the right end shows a core of power users (a 'smile').")
+            ui.download(power, f"power-users-l{days}", key="dl-power")

@@ -39,8 +39,8 @@ def controls(has_run: bool) -> None:
     with st.container(border=True):
         c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="bottom")
         auto = c1.toggle("Choose k automatically", value=True, key="persona-auto",
-                         help="Tries k = 2 … 10 and keeps the best sampled silhouette / "
-                              "Davies–Bouldin score.")
+                         help="Tries k = 2 … 10 and keeps the best sampled silhouette / Davies–Bouldin "
+                              "score.")
         k = c2.number_input("Number of personas (k)", 2, 20, value=4, key="persona-k", disabled=auto)
         label = "Find personas again" if has_run else "Find personas"
         if c3.button(label, type="primary", icon=":material/groups:", key="persona-run"):
@@ -107,8 +107,8 @@ with ui.errors():
     coords = cache.persona_maps().get(personas["run_id"][0])
     if coords is not None:
         ui.plot(persona_map(coords), key="persona-map")
-        st.caption("Each dot is a user, placed by the first two principal components of their combined "
-                   "text + behaviour vector and coloured by persona. Nearby dots are similar users.")
+        st.caption("Each dot is a user, placed by the first two principal components of their combined text "
+                   "+ behaviour vector and coloured by persona. Nearby dots are similar users.")
     else:
         st.info("The map is drawn by the clustering run itself and this server has not run it since it "
                 "started: press **Find personas again** to draw it (cached embeddings make it quick).",

@@ -23,10 +23,10 @@ ws = cache.workspace()
 def evidence_controls() -> None:
     """Link feedback to requirements (embedding similarity above a threshold)."""
     with st.expander("Evidence from feedback: link requirements to what users wrote", icon=":material/link:"):
-        st.caption("Each requirement is matched to the feedback items whose meaning is close to its "
-                   "title and description. The evidence fills missing reach (distinct users) and confidence, "
-                   "and names the personas affected. Nothing is invented: where a value is missing the "
-                   "default used is flagged in the table.")
+        st.caption("Each requirement is matched to the feedback items whose meaning is close to its title "
+                   "and description. The evidence fills missing reach (distinct users) and confidence, and "
+                   "names the personas affected. Nothing is invented: where a value is missing the default "
+                   "used is flagged in the table.")
         c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
         threshold = c1.slider("Similarity threshold", 0.2, 0.9, 0.45, 0.01, key="link-threshold",
                               help="Cosine similarity a feedback item needs to count as evidence.")
@@ -65,30 +65,34 @@ def ranking(method: str, weights: dict[str, float]) -> pl.DataFrame:
         ("With user evidence", str(frame.filter(pl.col("evidence_count") > 0).height),
          "Requirements matched to at least one feedback item by the latest linking run."),
         ("Using a default", str(flagged),
-         "Items where an input was missing and a documented default was used (hatched in the chart; see "
-         "the flags column)."),
+         "Items where an input was missing and a documented default was used (hatched in the chart; see the "
+         "flags column)."),
     ])
-    rank_tab, matrix_tab, table_tab = st.tabs(["Ranking", "Value / effort matrix", "Table"])
-    with rank_tab:
-        ui.plot(ranking_figure(frame, top=20), key="prio-ranking")
-    with matrix_tab:
-        needed = {"reach", "impact", "confidence", "effort"}
-        matrix = frame if needed <= set(frame.columns) else cache.read("prioritise", method="value-effort")
-        ui.plot(value_effort_figure(matrix), key="prio-matrix")
-        st.caption("Value = reach × impact × confidence; split at the backlog medians: quick wins (high "
-                   "value, low effort), big bets, fill-ins and money pits. The matrix always uses these RICE "
-                   "inputs, whatever the ranking method.")
-    with table_tab:
-        ui.table(frame, column_config={"score": st.column_config.NumberColumn(format="%.2f")})
-        c1, c2 = st.columns(2)
-        with c1:
-            ui.download(frame, f"priorities-{method}", key="dl-prio")
-        with c2:
-            ui.download_xlsx(frame, f"priorities-{method}", key="dl-prio-xlsx")
+    rank_tab, matrix_tab, table_tab = ui.lazy_tabs(["Ranking", "Value / effort matrix", "Table"], "prio-tabs")
+    if rank_tab.open:
+        with rank_tab:
+            ui.plot(ranking_figure(frame, top=20), key="prio-ranking")
+    if matrix_tab.open:
+        with matrix_tab:
+            needed = {"reach", "impact", "confidence", "effort"}
+            matrix = (frame if needed <= set(frame.columns)
+                      else cache.read("prioritise", method="value-effort"))
+            ui.plot(value_effort_figure(matrix), key="prio-matrix")
+            st.caption("Value = reach × impact × confidence; split at the backlog medians: quick wins (high "
+                       "value, low effort), big bets, fill-ins and money pits. The matrix always uses these "
+                       "RICE inputs, whatever the ranking method.")
+    if table_tab.open:
+        with table_tab:
+            ui.table(frame, column_config={"score": st.column_config.NumberColumn(format="%.2f")})
+            c1, c2 = st.columns(2)
+            with c1:
+                ui.download(frame, f"priorities-{method}", key="dl-prio")
+            with c2:
+                ui.download_xlsx(frame, f"priorities-{method}", key="dl-prio-xlsx")
     with st.expander("How stable is this top 10? (each weight moved by ±20 %)", icon=":material/tune:"):
         ui.table(cache.read("sensitivity", method=method, weights=weights))
-        st.caption("overlap = share of the top 10 that stays in the top 10; kendall_tau = rank agreement "
-                   "of the whole list (1 = identical).")
+        st.caption("overlap = share of the top 10 that stays in the top 10; kendall_tau = rank agreement of "
+                   "the whole list (1 = identical).")
     return frame
 
 

@@ -31,8 +31,8 @@ def options() -> dict:
         table = c[2].selectbox("Kano table", ["standard", "pouliot"], key="rep-kano", format_func=str.title)
         quotes = c[3].number_input("Quotes per item", 1, 5, value=3, key="rep-quotes")
         evidence = c[4].toggle("Use evidence", value=True, key="rep-evidence",
-                               help="Fill missing reach/confidence from the linked feedback, "
-                                    "impact from Kano.")
+                               help="Fill missing reach/confidence from the linked feedback, impact from "
+                                    "Kano.")
     return {"method": method, "title": title or None, "kano_table": table, "quotes": int(quotes),
             "use_evidence": evidence}
 

@@ -65,21 +65,24 @@ with ui.errors():
         st.stop()
     period = params["period"]
     average_metrics(frame, period)
-    heat_tab, curve_tab, table_tab = st.tabs(["Cohort heatmap", "Retention curves", "Table"])
-    with heat_tab:
-        fig = figs.retention_heatmap(frame, period=period)
-        fig.update_layout(height=max(420, 26 * frame.height + 160), title={"y": 0.995, "yanchor": "top"})
-        fig.update_traces(texttemplate="%{z:.0f}", textfont={"size": 10})
-        ui.plot(fig, key="heatmap")
-    with curve_tab:
-        ui.plot(figs.retention_curves(frame, period=period), key="curves")
-    with table_tab:
-        show = st.segmented_control("Show", ["percent", "counts"], default="percent", key="ret-show",
-                                    required=True)
-        ui.table(retention_percent(frame) if show == "percent" else frame)
-        ui.download(frame, f"retention-{period}", key="dl-ret-counts", label="Download counts (CSV)")
-        ui.download(retention_percent(frame), f"retention-{period}-percent", key="dl-ret-pct",
-                    label="Download percentages (CSV)")
+    heat_tab, curve_tab, table_tab = ui.lazy_tabs(["Cohort heatmap", "Retention curves", "Table"], "ret-tabs")
+    if heat_tab.open:
+        with heat_tab:
+            fig = figs.retention_heatmap(frame, period=period)
+            fig.update_layout(height=max(420, 26 * frame.height + 160), title={"y": 0.995, "yanchor": "top"})
+            fig.update_traces(texttemplate="%{z:.0f}", textfont={"size": 10})
+            ui.plot(fig, key="heatmap")
+    if curve_tab.open:
+        with curve_tab:
+            ui.plot(figs.retention_curves(frame, period=period), key="curves")
+    if table_tab.open:
+        with table_tab:
+            show = st.segmented_control("Show", ["percent", "counts"], default="percent", key="ret-show",
+                                        required=True)
+            ui.table(retention_percent(frame) if show == "percent" else frame)
+            ui.download(frame, f"retention-{period}", key="dl-ret-counts", label="Download counts (CSV)")
+            ui.download(retention_percent(frame), f"retention-{period}-percent", key="dl-ret-pct",
+                        label="Download percentages (CSV)")
     ui.explain("How retention is counted", f"""
 - **First time**: each user sits in one cohort, the {period} of their first start event. **Recurring**: a
   user sits in every {period} in which they did the start event.

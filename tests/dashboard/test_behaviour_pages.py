@@ -43,9 +43,16 @@ def test_overview_shows_the_kpis(app: AppTest, expected: dict) -> None:
     assert m["Events"] == f"{k['events']:,}"
     assert m["MAU"] == f"{k['mau']:,}"
     assert m["Stickiness"] == f"{100 * k['stickiness']:.1f} %"
-    assert charts(app) == 4  # DAU/WAU/MAU, stickiness, lifecycle, power users
+    assert charts(app) == 2  # DAU/WAU/MAU and stickiness; the other tabs render when opened
+    app.session_state["ov-tabs"] = "Lifecycle"
+    app.run()
+    assert charts(app) == 1
     app.segmented_control(key="life-period").set_value("month").run()
     assert not app.exception
+    app.session_state["ov-tabs"] = "Power users"
+    app.run()
+    app.segmented_control(key="power-days").set_value(28).run()
+    assert not app.exception and charts(app) == 1
 
 
 def test_retention_heatmap_and_options(app: AppTest, expected: dict) -> None:
@@ -54,11 +61,13 @@ def test_retention_heatmap_and_options(app: AppTest, expected: dict) -> None:
     m, avg = metrics(app), expected["avg"]
     assert m["Users in cohorts"] == f"{avg['cohort_size']:,}"
     assert m["Week 1"] == f"{avg['p1']:.1f} %"
-    assert charts(app) == 2  # heatmap and curves
+    assert charts(app) == 1  # the heatmap (curves and table render when their tab is opened)
     heatmap = app.get("plotly_chart")[0].proto.spec
     assert "Retention by cohort" in heatmap
     app.selectbox(key="ret-period").select("month").run()
     assert not app.exception and "Month 1" in metrics(app)
+    app.session_state["ret-tabs"] = "Table"
+    app.run()
     table = app.dataframe[0].value
     assert len(table) == expected["months"]
     for key, value in (("ret-cohort", "recurring"), ("ret-unbounded", True), ("ret-window", "rolling")):

@@ -61,9 +61,11 @@ def test_kano_categories_and_segments(app: AppTest, sample_ws_file: Path) -> Non
     m = dict(metrics(app))
     assert m["Features"] == str(expected.height)
     assert m["Must-be"] == str(expected.filter(expected["category"] == "M").height)
+    assert len(app.get("plotly_chart")) == 1
+    app.session_state["kano-tabs"] = "Categories"
+    app.run()
     table = app.dataframe[0].value
     assert set(table["feature"]) == set(expected["feature"])
-    assert len(app.get("plotly_chart")) == 2
     app.segmented_control(key="kano-table").set_value("pouliot").run()
     assert not app.exception
     app.selectbox(key="kano-segment").select("plan").run()
@@ -80,7 +82,10 @@ def test_prioritisation_ranks_like_the_analytics(app: AppTest, sample_ws_file: P
     app.selectbox(key="prio-method").select(method).run()
     assert not app.exception
     assert dict(metrics(app))["Top item"] == expected["req_id"][0]
-    assert len(app.get("plotly_chart")) == 2
+    assert len(app.get("plotly_chart")) == 1
+    app.session_state["prio-tabs"] = "Value / effort matrix"
+    app.run()
+    assert not app.exception and len(app.get("plotly_chart")) == 1
 
 
 def test_linking_fills_the_evidence_drill_down(app: AppTest) -> None:
