@@ -1,0 +1,97 @@
+"""The launcher's command line, the demo/serve verbs' wiring, and the shared error display."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from dashboard import server
+from dashboard.cli import build_parser
+
+
+def test_command_binds_localhost_with_a_1_gb_upload_limit(tmp_path: Path) -> None:
+    argv = server.command(tmp_path / "w.duckdb", 8765, open_browser=False)
+
+    def flag(name: str, line: list[str] = argv) -> str:
+        return line[line.index(name) + 1]
+
+    assert argv[1:4] == ["-m", "streamlit", "run"] and argv[4].endswith("dashboard/streamlit_app.py")
+    assert flag("--server.address") == "127.0.0.1"
+    assert flag("--server.port") == "8765"
+    assert flag("--server.maxUploadSize") == "1024"
+    assert flag("--server.headless") == "true"
+    assert argv[-3:] == ["--", "--workspace", str(tmp_path / "w.duckdb")]
+    assert flag("--server.headless", server.command(tmp_path / "w.duckdb", 1, open_browser=True)) == "false"
+
+
+def test_config_file_matches_the_launcher() -> None:
+    import tomllib
+
+    config = tomllib.loads((Path(server.APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["server"]["maxUploadSize"] == server.UPLOAD_LIMIT_MB == 1024
+
+
+def test_free_port_is_bindable() -> None:
+    import socket
+
+    port = server.free_port()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))
+
+
+def test_verbs_are_registered() -> None:
+    parser = build_parser()
+    args = parser.parse_args(["demo", "--port", "9000", "--no-browser"])
+    assert args.port == 9000 and args.no_browser and args.func.__module__ == "dashboard.commands.demo"
+    args = parser.parse_args(["serve", "--workspace", "x.duckdb"])
+    assert args.workspace == "x.duckdb" and args.port == 8501
+    args = parser.parse_args(["forget", "u1", "--format", "json"])
+    assert args.user_id == "u1"
+
+
+def test_demo_builds_the_workspace_once(tmp_path: Path, capsys, monkeypatch) -> None:
+    from dashboard.commands import demo
+
+    path = tmp_path / "demo.duckdb"
+    assert demo.ensure_demo(path) is True
+    out = capsys.readouterr().out
+    assert "Building the demo workspace" in out and "[5/5] Tasklane backlog: 25 rows loaded" in out
+    assert demo.ensure_demo(path) is False
+    assert "is ready" in capsys.readouterr().out
+
+
+def test_forget_verb_prints_what_was_removed(sample_ws_file: Path, capsys) -> None:
+    from dashboard.cli import main
+
+    assert main(["forget", "u00011", "--workspace", str(sample_ws_file)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Forgot user 'u00011':") and "events:" in out
+
+
+def _raises_user_error() -> None:
+    import streamlit as st
+
+    from analytics.errors import UserLensError
+    from dashboard import ui
+
+    with ui.errors():
+        st.write("before")
+        raise UserLensError("The file has no column 'ts': map it on the Data page.")
+    st.write("after")
+
+
+def test_user_errors_are_messages_not_tracebacks() -> None:
+    at = AppTest.from_function(_raises_user_error).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["The file has no column 'ts': map it on the Data page."]
+    assert [m.value for m in at.markdown] == ["before", "after"]
+
+
+def test_md_escape_makes_user_text_inert() -> None:
+    from dashboard.ui import md_escape
+
+    assert md_escape("<img src=x onerror=alert(1)> **bold** [a](http://x)") == (
+        r"\<img src=x onerror=alert\(1\)\> \*\*bold\*\* \[a\]\(http\://x\)"
+    )
