@@ -60,6 +60,15 @@ def shoot(workspace: Path, out: Path, width: int = 1440, height: int = 1800) -> 
             path = out / f"{name}.png"
             page.screenshot(path=str(path))
             written.append(path)
+            if name == "data":  # the mapping preview of two dropped files (not loaded)
+                from sample_data.generate import DATA_DIR
+
+                page.locator('input[type="file"]').set_input_files(
+                    [str(DATA_DIR / "feedback.csv"), str(DATA_DIR / "kano_survey.csv")])
+                settle(page)
+                path = out / "data-upload.png"
+                page.screenshot(path=str(path))
+                written.append(path)
             print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", flush=True)
     return written
 

@@ -21,6 +21,8 @@ NAME_HINTS = (("kano", "kano"), ("survey", "kano"), ("requirement", "requirement
               ("backlog", "requirements"), ("feedback", "feedback"), ("review", "feedback"),
               ("comment", "feedback"), ("event", "events"), ("user", "users"), ("customer", "users"))
 NONE = "(not in this file)"
+SHORT = {"events": "behaviour log (user, event, time)", "users": "one row per user with attributes",
+         "feedback": "free-text feedback", "kano": "Kano survey answers", "requirements": "the backlog"}
 Plan = tuple[str, Path, str, dict[str, str] | None]  # file name, saved path, kind, mapping (None: incomplete)
 
 ui.header("Data", "Upload behaviour events, users, feedback, Kano surveys and the backlog; check what was "
@@ -77,7 +79,8 @@ def mapping_editor(upload_key: str, path: Path, kind: str) -> dict[str, str] | N
         st.info(f"Wide Kano survey: {len(preview.wide_features)} features found from "
                 "<feature>_functional / <feature>_dysfunctional columns.", icon=":material/table_rows:")
     chosen: dict[str, str] = {}
-    fields = list(preview.mapping)
+    wide_parts = ("feature", "functional", "dysfunctional", "importance")
+    fields = [f for f in preview.mapping if not (preview.layout == "wide" and f in wide_parts)]
     cols = st.columns(min(4, max(1, len(fields))))
     for i, fld in enumerate(fields):
         detected = preview.mapping[fld]
@@ -122,7 +125,7 @@ def upload_section() -> None:
                 guessed = guess_kind(upload.name, path)
                 kind = st.selectbox("This file holds", KINDS, index=KINDS.index(guessed),
                                     key=f"kind-{upload.file_id}",
-                                    format_func=lambda k: f"{k}: {ui.KIND_HELP[k]}")
+                                    format_func=lambda k: f"{k} — {SHORT[k]}")
                 plans.append((upload.name, path, kind, mapping_editor(upload.file_id, path, kind)))
     with st.form("load-form", border=False):
         c1, c2, c3 = st.columns(3)
