@@ -34,7 +34,7 @@ def _ensure_installed() -> None:
         print(f"Creating {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     pip = [str(PY), "-m", "pip", "install", "--disable-pip-version-check"]
-    print("Installing torch 2.13.0 (CPU) and UserLens with its test tools; the first time takes a few minutes ...",
+    print("Installing torch 2.13.0 (CPU) and UserLens with its test tools; the first time takes minutes ...",
           flush=True)
     subprocess.run([*pip, "torch==2.13.0"], check=True)
     subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)

@@ -83,7 +83,7 @@ def gather_inputs(con: duckdb.DuckDBPyConnection, *, use_evidence: bool = True,
     backlog = run_sql(con, "requirements_with_evidence", evidence_run=evidence_run, persona_run=persona_run)
     ice_scale = {c: _ice_scale(backlog[c]) for c in ("impact", "confidence")}
     default_why = {name: "" for name in fallback}
-    known_effort = backlog["effort"].drop_nulls().drop_nans() if backlog.height else backlog.get_column("effort")
+    known_effort = backlog["effort"].drop_nulls().drop_nans()
     if "effort" not in (defaults or {}) and known_effort.len():
         # A missing effort defaulting to a small number would float unknown work to the top of
         # every value-per-effort method; the backlog's median is the cautious assumption.

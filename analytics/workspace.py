@@ -106,7 +106,8 @@ class Workspace:
                 self._con.execute("BEGIN TRANSACTION")
                 try:
                     self._con.execute(ddl)
-                    self._con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+                    self._con.execute(
+                        "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
                     self._con.execute("COMMIT")
                 except BaseException:
                     self._con.execute("ROLLBACK")

@@ -54,7 +54,8 @@ def test_concurrent_writers_are_serialised(tmp_path) -> None:
         try:
             for i in range(20):
                 with w.write("events") as cur:
-                    cur.execute("INSERT INTO events (user_id, event, ts) VALUES (?, 'e', now())", [f"{n}-{i}"])
+                    cur.execute("INSERT INTO events (user_id, event, ts) VALUES (?, 'e', now())",
+                                [f"{n}-{i}"])
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
