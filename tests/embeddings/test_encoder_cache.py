@@ -91,6 +91,7 @@ def test_real_model_encodes_offline(monkeypatch):
     assert vecs.shape == (3, 384) and enc.dim == 384
     np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, rtol=1e-4)
     assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2] + 0.2
+    assert enc._load().max_seq_length == 128  # the length the model was trained on
 
 
 @pytest.mark.gpu
