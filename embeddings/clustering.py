@@ -11,7 +11,17 @@ better than counts of clicks do. So, when at least `MIN_TEXT_USERS` users have t
 
 With fewer users with text (or none), all users are clustered in one stage on the same
 combined space, where users without text sit at the neutral text origin.
-The returned ``space`` (the combined space for every user) is what silhouettes and the 2D map use.
+The returned ``space`` (the combined space for every user) is what the 2D map uses.
+
+Every user also gets a *certainty* in [0, 1] that suits the stage that placed them:
+
+* clustered users (stage one, or everyone in one stage): the centroid margin
+  ``max(0, (b − a) / max(a, b))`` in the space they were clustered in, with a = distance to
+  their own persona's centroid and b = distance to the nearest other centroid (1 = on their own
+  centroid, 0 = halfway or nearer another persona); `centroid_margins`;
+* assigned users (stage two): the classifier's predicted probability of the persona it chose.
+
+With a single persona there is nothing to tell apart and every certainty is 0.
 """
 
 from __future__ import annotations
@@ -39,6 +49,8 @@ class Assignment:
     k: int
     k_scores: pl.DataFrame | None
     method: str  # "two-stage" or "one-stage"
+    certainty: np.ndarray  # (n,) in [0, 1]: centroid margin (clustered) or class probability (assigned)
+    clustered: np.ndarray  # (n,) bool: True where k-means placed the user, False where the classifier did
 
 
 def combined_space(features: UserFeatures, text_weight: float, *, seed: int = 0) -> np.ndarray:
@@ -75,6 +87,88 @@ def _fit(X: np.ndarray, k: int | None, k_range: range, seed: int
     return labels, k, scores
 
 
+def centroid_margins(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """How clearly each point is nearer its own cluster's centroid than the next one, in [0, 1].
+
+    ``max(0, (b − a) / max(a, b))`` with a = distance to the mean of its own cluster and b = the
+    distance to the nearest other cluster mean (the centroid form of the silhouette, clipped at 0).
+    A point on its own centroid scores 1, a point halfway between two centroids (or nearer the
+    other one) 0; with a single cluster every point scores 0.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+        The space the points were clustered in.
+    labels : ndarray of shape (n,)
+        Their cluster labels.
+
+    Returns
+    -------
+    ndarray of shape (n,), float64
+    """
+    X = np.asarray(X, dtype=np.float64)
+    ids, inverse = np.unique(np.asarray(labels), return_inverse=True)
+    if len(ids) < 2:
+        return np.zeros(X.shape[0])
+    centroids = np.stack([X[inverse == j].mean(0) for j in range(len(ids))])
+    dist = np.stack([np.sqrt(((X - c) ** 2).sum(1)) for c in centroids], axis=1)  # (n, k)
+    rows = np.arange(X.shape[0])
+    a = dist[rows, inverse]
+    dist[rows, inverse] = np.inf
+    b = dist.min(1)
+    top = np.maximum(a, b)
+    margin = np.where(top > 0, (b - a) / np.where(top > 0, top, 1.0), 0.0)
+    return np.clip(margin, 0.0, 1.0)
+
+
+def classify_by_behaviour(profile: np.ndarray, train: np.ndarray, train_labels: np.ndarray,
+                          *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and their predicted probability for the rows of `profile` not in `train`.
+
+    A multinomial logistic regression is fitted on the `train` rows. Without behaviour columns
+    every other row gets the majority label with its training share as probability; with one
+    class only the probability is 0 (nothing is told apart, see the module docstring).
+
+    Parameters
+    ----------
+    profile : ndarray of shape (n, p)
+        Behaviour profile of every user.
+    train : ndarray of bool, shape (n,)
+        Rows whose label is known.
+    train_labels : ndarray of shape (train.sum(),)
+        Their labels.
+    seed : int
+        Solver seed.
+
+    Returns
+    -------
+    labels : ndarray of shape (n,)
+        `train_labels` on the training rows, predictions elsewhere.
+    probability : ndarray of shape (n,)
+        Predicted probability of the chosen label on the other rows; NaN on the training rows.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    labels = np.empty(profile.shape[0], dtype=np.int64)
+    proba = np.full(profile.shape[0], np.nan)
+    labels[train] = train_labels
+    rest = ~train
+    if not rest.any():
+        return labels, proba
+    classes, counts = np.unique(train_labels, return_counts=True)
+    if len(classes) < 2 or profile.shape[1] == 0:
+        labels[rest] = classes[np.argmax(counts)]
+        proba[rest] = counts.max() / counts.sum() if len(classes) > 1 else 0.0
+        return labels, proba
+    clf = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
+    clf.fit(profile[train], train_labels)
+    p = clf.predict_proba(profile[rest])
+    best = p.argmax(1)
+    labels[rest] = clf.classes_[best]
+    proba[rest] = p[np.arange(p.shape[0]), best]
+    return labels, proba
+
+
 def assign_by_behaviour(profile: np.ndarray, train: np.ndarray, train_labels: np.ndarray,
                         *, seed: int = 0) -> np.ndarray:
     """Labels for the rows of `profile` not in `train`, by a logistic regression fitted on `train`.
@@ -96,21 +190,7 @@ def assign_by_behaviour(profile: np.ndarray, train: np.ndarray, train_labels: np
         `train_labels` on the training rows, predictions elsewhere (the majority label when there
         is one class only or no behaviour column).
     """
-    from sklearn.linear_model import LogisticRegression
-
-    labels = np.empty(profile.shape[0], dtype=np.int64)
-    labels[train] = train_labels
-    rest = ~train
-    if not rest.any():
-        return labels
-    classes, counts = np.unique(train_labels, return_counts=True)
-    if len(classes) < 2 or profile.shape[1] == 0:
-        labels[rest] = classes[np.argmax(counts)]
-        return labels
-    clf = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
-    clf.fit(profile[train], train_labels)
-    labels[rest] = clf.predict(profile[rest])
-    return labels
+    return classify_by_behaviour(profile, train, train_labels, seed=seed)[0]
 
 
 def assign_users(features: UserFeatures, *, k: int | None, text_weight: float, seed: int = 0,
@@ -139,7 +219,9 @@ def assign_users(features: UserFeatures, *, k: int | None, text_weight: float, s
     two_stage = n_text >= MIN_TEXT_USERS and (k is None or k <= n_text) and n_text < X.shape[0]
     if not two_stage:
         labels, k, scores = _fit(X, k, k_range, seed)
-        return Assignment(labels, X, k, scores, "one-stage")
+        return Assignment(labels, X, k, scores, "one-stage", centroid_margins(X, labels),
+                          np.ones(X.shape[0], dtype=bool))
     text_labels, k, scores = _fit(X[has_text], k, k_range, seed)
-    labels = assign_by_behaviour(features.profile, has_text, text_labels, seed=seed)
-    return Assignment(labels, X, k, scores, "two-stage")
+    labels, certainty = classify_by_behaviour(features.profile, has_text, text_labels, seed=seed)
+    certainty[has_text] = centroid_margins(X[has_text], text_labels)
+    return Assignment(labels, X, k, scores, "two-stage", certainty, has_text.copy())

@@ -2,7 +2,7 @@
 
 Each card: a generated name (activity level or the events the group over-uses, then its top
 keywords), share of users, c-TF-IDF keywords, three MMR quotes, behaviour figures against the
-whole base, and a confidence (mean silhouette of the cluster's members, sampled).
+whole base, and a confidence in [0, 1] (`CONFIDENCE_NOTE`, `persona_confidence`).
 """
 
 from __future__ import annotations
@@ -20,12 +20,19 @@ from embeddings.clustering import assign_users
 from embeddings.features import UserFeatures, build_user_features, workspace_encoder
 from embeddings.keywords import top_keywords
 from embeddings.quotes import mmr_quotes
-from embeddings.select_k import cluster_silhouettes
 from embeddings.store import latest_personas, new_run_id, write_clusters
 
-__all__ = ["PersonaRun", "run_personas", "latest_personas"]
+__all__ = ["CONFIDENCE_NOTE", "PersonaRun", "persona_confidence", "run_personas", "latest_personas"]
 K_RANGE = range(2, 11)
 LIFT_FOR_NAME = 1.5
+CONFIDENCE_NOTE = (
+    "Confidence (0-1) is how surely the persona's members belong to it, averaged over the members and "
+    "weighted by how many were placed each way. Users clustered on their feedback text (with behaviour) "
+    "score their centroid margin max(0, (b - a) / max(a, b)), a = distance to their persona's centre, "
+    "b = distance to the nearest other persona's centre, in the space they were clustered in (1 = on the "
+    "centre, 0 = halfway or nearer another persona): confidence_text. Users without text, assigned by "
+    "the behaviour classifier, score its predicted probability of the assigned persona: "
+    "confidence_assigned. With a single persona it is 0.")
 
 
 @dataclass
@@ -42,8 +49,9 @@ class PersonaRun:
     params: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """The CLI/JSON document: clusters, run_id, encoder (and encoder_note, k_scores)."""
+        """The CLI/JSON document: clusters, run_id, encoder, confidence_note (and encoder_note, k_scores)."""
         return {"run_id": self.run_id, "encoder": self.encoder, "encoder_note": self.encoder_note,
+                "confidence_note": CONFIDENCE_NOTE,
                 "k_scores": self.k_scores.to_dicts() if self.k_scores is not None else None,
                 "clusters": self.clusters}
 
@@ -110,9 +118,44 @@ def _activity_lookup(features: UserFeatures) -> dict[str, np.ndarray]:
     return out
 
 
-def describe_clusters(features: UserFeatures, X: np.ndarray, labels: np.ndarray, *, seed: int = 0
-                      ) -> list[dict[str, Any]]:
-    """Persona cards for a labelling of the users in `features` (ids are the label values)."""
+def persona_confidence(certainty: np.ndarray, clustered: np.ndarray, member: np.ndarray
+                       ) -> tuple[float, float | None, float | None]:
+    """Confidence of one persona from its members' certainties (`CONFIDENCE_NOTE`).
+
+    Parameters
+    ----------
+    certainty : ndarray of shape (n,)
+        Per-user certainty in [0, 1] (`embeddings.clustering.Assignment.certainty`).
+    clustered : ndarray of bool, shape (n,)
+        True where clustering placed the user, False where the behaviour classifier did.
+    member : ndarray of bool, shape (n,)
+        The persona's members.
+
+    Returns
+    -------
+    confidence : float
+        ``(n_c · text + n_a · assigned) / (n_c + n_a)``: the mean certainty of all members.
+    text : float or None
+        Mean centroid margin of the clustered members (None without any).
+    assigned : float or None
+        Mean predicted probability of the assigned members (None without any).
+    """
+    parts = []
+    for rows in (member & clustered, member & ~clustered):
+        parts.append(float(np.mean(certainty[rows])) if rows.any() else None)
+    text, assigned = parts
+    n_c, n_a = int((member & clustered).sum()), int((member & ~clustered).sum())
+    total = n_c * (text or 0.0) + n_a * (assigned or 0.0)
+    return (total / (n_c + n_a) if n_c + n_a else 0.0), text, assigned
+
+
+def describe_clusters(features: UserFeatures, labels: np.ndarray, certainty: np.ndarray,
+                      clustered: np.ndarray) -> list[dict[str, Any]]:
+    """Persona cards for a labelling of the users in `features` (ids are the label values).
+
+    `certainty` and `clustered` (per user, see `embeddings.clustering.Assignment`) give each
+    card's confidence and its two parts (`persona_confidence`).
+    """
     n = len(features.user_ids)
     ids = sorted(set(int(x) for x in labels))
     act = _activity_lookup(features)
@@ -122,7 +165,6 @@ def describe_clusters(features: UserFeatures, X: np.ndarray, labels: np.ndarray,
                 if fb.height else np.zeros(0, np.int64))
     keywords = top_keywords(fb["text"].to_list(), fb_label.tolist(), n=8) if fb.height else {}
     ratings = fb["rating"].cast(pl.Float64).fill_null(np.nan).to_numpy() if fb.height else np.zeros(0)
-    silhouettes = cluster_silhouettes(X, labels, seed=seed) if len(ids) > 1 else {i: 0.0 for i in ids}
     base_total = features.event_counts.sum(0)
     base_rate = base_total / max(1, int(features.has_behaviour.sum()))
     base_events = _mean_or_none(act["n_events"])
@@ -147,9 +189,10 @@ def describe_clusters(features: UserFeatures, X: np.ndarray, labels: np.ndarray,
             picked = mmr_quotes(features.feedback_vectors[in_c], [texts[i] for i in in_c], centroid, n=3)
             quotes = [texts[in_c[i]] for i in picked]
         kws = keywords.get(c, [])
+        confidence, conf_text, conf_assigned = persona_confidence(certainty, clustered, member)
         cards.append({
             "id": c, "name": persona_name(kws, lifted, ratio), "size": size, "share": size / n,
-            "keywords": kws, "quotes": quotes, "confidence": silhouettes.get(c, 0.0),
+            "keywords": kws, "quotes": quotes, "confidence": confidence,
             "figures": {
                 "events_per_user": events_per_user, "base_events_per_user": base_events,
                 "top_events": top_events,
@@ -158,6 +201,9 @@ def describe_clusters(features: UserFeatures, X: np.ndarray, labels: np.ndarray,
                 "mean_rating": _mean_or_none(ratings[in_c]) if in_c.size else None,
                 "n_with_text": int((member & features.has_text).sum()),
                 "n_with_behaviour": int(with_beh.sum()),
+                "confidence_text": conf_text, "confidence_assigned": conf_assigned,
+                "n_clustered": int((member & clustered).sum()),
+                "n_assigned": int((member & ~clustered).sum()),
             },
         })
     seen: dict[str, int] = {}
@@ -226,7 +272,7 @@ def run_personas(ws: Workspace, *, k: int | None = None, seed: int = 0, encoder:
                             k_range=range(K_RANGE.start, min(K_RANGE.stop, n)))
     X, k, k_scores = assigned.space, assigned.k, assigned.k_scores
     labels = _relabel_by_size(assigned.labels)
-    clusters = describe_clusters(features, X, labels, seed=seed)
+    clusters = describe_clusters(features, labels, assigned.certainty, assigned.clustered)
     names = {c["id"]: c["name"] for c in clusters}
     xy = pca_2d(X, seed)
     coords = pl.DataFrame({"user_id": features.user_ids, "x": xy[:, 0], "y": xy[:, 1],

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import cache, ui
 from embeddings.figures import persona_map
-from embeddings.personas import run_personas
+from embeddings.personas import CONFIDENCE_NOTE, run_personas
 
 ui.header("Personas", "Groups of users found from their feedback (text embeddings) and their behaviour "
           "(event profile), described only by what the data shows.")
@@ -60,8 +60,12 @@ def card(row: dict, base: dict) -> None:
         epu, base_epu = fig.get("events_per_user"), base.get("base_events_per_user")
         c[1].metric("Events per user", f"{epu:,.1f}" if epu is not None else "–",
                     f"base {base_epu:,.1f}" if base_epu else None, delta_color="off", delta_arrow="off")
+        parts = [f"{label} {fig[key]:.2f}" for key, label in (("confidence_text", "clustered"),
+                                                              ("confidence_assigned", "assigned"))
+                 if fig.get(key) is not None]
         c[2].metric("Confidence", f"{row['confidence']:.2f}" if row["confidence"] is not None else "–",
-                    help="Mean silhouette of this persona's users (−1 … 1): above 0.25 is a clear group.")
+                    " · ".join(parts) or None, delta_color="off", delta_arrow="off",
+                    help=CONFIDENCE_NOTE)
         if row["keywords"]:
             ui.chips(row["keywords"][:8])
         r1, r4, rating = fig.get("retention_p1"), fig.get("retention_p4"), fig.get("mean_rating")
