@@ -48,4 +48,8 @@ CREATE TABLE IF NOT EXISTS theme_members (run_id VARCHAR, feedback_id VARCHAR, t
 CREATE TABLE IF NOT EXISTS requirement_evidence (
     run_id VARCHAR, req_id VARCHAR, feedback_id VARCHAR, user_id VARCHAR, similarity DOUBLE);
 """),
+    (4, "persona map coordinates", """
+ALTER TABLE persona_members ADD COLUMN x DOUBLE;
+ALTER TABLE persona_members ADD COLUMN y DOUBLE;
+"""),
 ]

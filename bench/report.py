@@ -91,7 +91,8 @@ def build_workspace(ws: Workspace, n: int) -> None:
                    ['A representative quote from persona ' || p],
                    json_object('share', 1 / 6, 'confidence', 0.4)
             FROM range(6) t(p)""")
-        cur.execute("INSERT INTO persona_members SELECT 'pe-bench', 'u' || u, u % 6 FROM range(600) t(u)")
+        cur.execute("INSERT INTO persona_members (run_id, user_id, persona_id) "
+                    "SELECT 'pe-bench', 'u' || u, u % 6 FROM range(600) t(u)")
         cur.execute("""
             INSERT INTO events (user_id, event, ts, batch_id)
             SELECT 'u' || (i % 600), 'open',

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-import polars as pl
 import streamlit as st
 
 from analytics import catalog, cohorts, engagement, experiment, funnel, kano, lifecycle, prioritise
@@ -23,7 +22,7 @@ from analytics import retention as retention_mod
 from analytics import sensitivity as sensitivity_mod
 from analytics.ingest import MappingPreview, detect_mapping, list_batches, rejects_for
 from analytics.workspace import DEFAULT_WORKSPACE, Workspace, open_workspace
-from embeddings.store import latest_personas, latest_themes
+from embeddings.store import latest_persona_map, latest_personas, latest_themes
 
 _EVENTS = ("events",)
 _ALL = ("events", "users", "feedback", "kano_responses", "requirements")
@@ -48,6 +47,8 @@ READS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "sensitivity": (sensitivity_mod.sensitivity, _PRIORITY),
     "evidence_quotes": (catalog.evidence_quotes, ("requirement_evidence", "feedback")),
     "latest_personas": (latest_personas, ("personas",)),
+    # members too: forgetting a user (right to erasure) removes their dot from the map
+    "latest_persona_map": (latest_persona_map, ("personas", "persona_members")),
     "latest_themes": (latest_themes, ("themes",)),
     "list_batches": (list_batches, _ALL),
     "rejects_for": (rejects_for, _ALL),
@@ -113,12 +114,6 @@ def row_counts() -> dict[str, int]:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _row_counts(path: str, versions: tuple[tuple[str, int], ...]) -> dict[str, int]:
     return open_workspace(path).row_counts()
-
-
-@st.cache_resource(show_spinner=False)
-def persona_maps() -> dict[str, pl.DataFrame]:
-    """Process-wide store of persona-map coordinates by run id (runs store cards, not coordinates)."""
-    return {}
 
 
 def clear() -> None:

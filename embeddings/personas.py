@@ -279,6 +279,7 @@ def run_personas(ws: Workspace, *, k: int | None = None, seed: int = 0, encoder:
                            "persona_id": labels.astype(np.int32),
                            "persona": [names[int(c)] for c in labels]})
     members = coords.select("user_id", "persona_id")
+    stored = coords.select("user_id", "persona_id", "x", "y")
     params = {"k": k, "seed": seed, "text_weight": text_weight, "encoder": encoder.name,
               "auto_k": k_scores is not None, "method": assigned.method}
     summary = {"n_users": n, "n_with_text": int(features.has_text.sum()),
@@ -286,6 +287,6 @@ def run_personas(ws: Workspace, *, k: int | None = None, seed: int = 0, encoder:
                "k_scores": k_scores.to_dicts() if k_scores is not None else None}
     run_id = new_run_id("personas")
     write_clusters(ws, kind="personas", run_id=run_id, params=params, summary=summary,
-                   clusters=clusters, members=members)
+                   clusters=clusters, members=stored)
     return PersonaRun(run_id, clusters, coords, members, encoder.name, encoder_note(encoder), k_scores,
                       params)

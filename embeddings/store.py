@@ -56,15 +56,20 @@ def write_clusters(ws: Workspace, *, kind: str, run_id: str, params: dict[str, A
     clusters : list of dict
         Cards with id, name, size, keywords, quotes, figures, share, confidence.
     members : polars.DataFrame
-        Two columns: the member id (user_id or feedback_id) and the cluster id.
+        The member id (user_id or feedback_id) and the cluster id as its first two columns; for
+        personas optionally ``x`` and ``y``, the member's 2D map coordinates (stored so the map
+        can be drawn again after a restart; NULL when absent).
     """
     table, member_table, id_col, member_col = {
         "personas": ("personas", "persona_members", "persona_id", "user_id"),
         "themes": ("themes", "theme_members", "theme_id", "feedback_id"),
     }[kind]
     frame = _cluster_frame(clusters)
+    xy = [pl.col(c).cast(pl.Float64) if c in members.columns else pl.lit(None, pl.Float64).alias(c)
+          for c in ("x", "y")]
     member_frame = members.select(pl.col(members.columns[0]).cast(pl.Utf8).alias("member"),
-                                  pl.col(members.columns[1]).cast(pl.Int32).alias("cluster_id"))
+                                  pl.col(members.columns[1]).cast(pl.Int32).alias("cluster_id"), *xy)
+    extra = ", x, y" if kind == "personas" else ""
     with ws.write(table, member_table, "analysis_runs") as cur:
         _insert_run(cur, run_id, kind, params, summary)
         cur.register("_clusters", frame)
@@ -74,8 +79,8 @@ def write_clusters(ws: Workspace, *, kind: str, run_id: str, params: dict[str, A
                         "SELECT $run_id, cluster_id, name, size, keywords, quotes, figures::JSON "
                         "FROM _clusters",
                         {"run_id": run_id})
-            cur.execute(f"INSERT INTO {member_table} (run_id, {member_col}, {id_col}) "
-                        "SELECT $run_id, member, cluster_id FROM _members", {"run_id": run_id})
+            cur.execute(f"INSERT INTO {member_table} (run_id, {member_col}, {id_col}{extra}) "
+                        f"SELECT $run_id, member, cluster_id{extra} FROM _members", {"run_id": run_id})
         finally:
             cur.unregister("_clusters")
             cur.unregister("_members")
@@ -123,6 +128,18 @@ def latest_personas(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def latest_persona_members(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """user_id, persona_id, persona (name) of the latest persona run (empty without one)."""
     return run_sql(con, "persona_members_latest")
+
+
+def latest_persona_map(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The stored 2D map of the latest persona run, the frame `embeddings.figures.persona_map` draws.
+
+    Returns
+    -------
+    polars.DataFrame
+        user_id, x, y, persona_id, persona (name); empty without a persona run or when the latest
+        run was stored before map coordinates were (schema migration 4).
+    """
+    return run_sql(con, "persona_map_latest")
 
 
 def latest_themes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

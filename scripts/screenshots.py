@@ -52,10 +52,6 @@ def shoot(workspace: Path, out: Path, width: int = 1440, height: int = 1800) -> 
         settle(page)
         for name, title in PAGES:
             open_page(page, title)
-            if name == "personas" and page.get_by_text("The map is drawn from the clustering").count():
-                # map coordinates live in the server process: re-run (cached embeddings) to draw it
-                page.get_by_role("button", name="Find personas again").click()
-                settle(page, timeout=900)
             time.sleep(0.5)  # let Plotly finish its transitions
             path = out / f"{name}.png"
             page.screenshot(path=str(path))

@@ -18,7 +18,7 @@ ws = cache.workspace()
 
 
 def run(k: int | None) -> None:
-    """Embed, cluster and store a persona run, showing progress; keep its map coordinates."""
+    """Embed, cluster and store a persona run (cards, members and map coordinates), showing progress."""
     with st.status("Finding personas ...", expanded=True) as status:
         bar = st.progress(0.0, text="Embedding feedback (each text once; later runs reuse the cache) ...")
 
@@ -30,7 +30,6 @@ def run(k: int | None) -> None:
                  + ") ...")
         result = run_personas(ws, k=k, seed=0, progress=progress)
         bar.progress(1.0, text="Embedding done.")
-        cache.persona_maps()[result.run_id] = result.coords
         status.update(label=f"Found {len(result.clusters)} personas.", state="complete", expanded=False)
 
 
@@ -108,15 +107,14 @@ with ui.errors():
             with col:
                 card(row, base)
     st.subheader("Map of users", anchor=False)
-    coords = cache.persona_maps().get(personas["run_id"][0])
-    if coords is not None:
+    coords = cache.read("latest_persona_map")
+    if not coords.is_empty():
         ui.plot(persona_map(coords), key="persona-map")
         st.caption("Each dot is a user, placed by the first two principal components of their combined text "
                    "+ behaviour vector and coloured by persona. Nearby dots are similar users.")
     else:
-        st.info("The map is drawn by the clustering run itself and this server has not run it since it "
-                "started: press **Find personas again** to draw it (cached embeddings make it quick).",
-                icon=":material/map:")
+        st.info("This persona run was stored before runs kept their map: press **Find personas again** "
+                "to draw it (cached embeddings make it quick).", icon=":material/map:")
     if summary.get("k_scores"):
         with st.expander("How k was chosen", icon=":material/info:"):
             ui.table(pl.DataFrame(summary["k_scores"]))

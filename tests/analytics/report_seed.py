@@ -75,7 +75,8 @@ def seed(ws, *, kano: bool = True, evidence: bool = True, events: bool = True) -
                 {"hostile": HOSTILE},
             )
             cur.execute(
-                "INSERT INTO persona_members VALUES ('pe1', 'u1', 0), ('pe1', 'u2', 0), ('pe1', 'u3', 1)"
+                "INSERT INTO persona_members (run_id, user_id, persona_id) "
+                "VALUES ('pe1', 'u1', 0), ('pe1', 'u2', 0), ('pe1', 'u3', 1)"
             )
     if events:
         # Weekly cohorts (Mondays): u1, u2 start in the week of 2026-01-05, u3 a week later.

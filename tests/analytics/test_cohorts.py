@@ -58,7 +58,8 @@ def test_persona_needs_a_run_then_uses_the_latest(three: Workspace) -> None:
                     "('r1', 'personas', '2026-01-01'), ('r2', 'personas', '2026-02-01')")
         cur.execute("INSERT INTO personas (run_id, persona_id, name) VALUES "
                     "('r1', 0, 'Old'), ('r2', 0, 'Power buyers'), ('r2', 1, 'Browsers')")
-        cur.execute("INSERT INTO persona_members VALUES ('r1', 'a', 0), ('r2', 'a', 0), ('r2', 'b', 1), "
+        cur.execute("INSERT INTO persona_members (run_id, user_id, persona_id) "
+                    "VALUES ('r1', 'a', 0), ('r2', 'a', 0), ('r2', 'b', 1), "
                     "('r2', 'c', 1)")
     rows = by_cohort(cohort_scores(three.con, by="persona"))
     assert {k: v["size"] for k, v in rows.items()} == {"Browsers": 2, "Power buyers": 1}

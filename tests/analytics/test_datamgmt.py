@@ -65,7 +65,8 @@ def test_forget_user_everywhere(ws, tmp_path: Path) -> None:
         ),
     )
     con = ws.con
-    con.execute("INSERT INTO persona_members VALUES ('run1', '17850', 0), ('run1', 'u2', 1)")
+    con.execute("INSERT INTO persona_members (run_id, user_id, persona_id) "
+                "VALUES ('run1', '17850', 0), ('run1', 'u2', 1)")
     con.execute("INSERT INTO theme_members VALUES ('run1', 'f1', 0), ('run1', 'f2', 0)")
     con.execute(
         "INSERT INTO requirement_evidence VALUES ('run1', 'R1', 'f1', '17850', 0.9), "

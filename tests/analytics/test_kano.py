@@ -145,7 +145,8 @@ def test_segment_by_attribute_persona_cohort(ws) -> None:
     con.execute("""INSERT INTO analysis_runs VALUES ('p-old', 'personas', NULL, NULL, '2024-01-01'),
         ('p-new', 'personas', NULL, NULL, '2024-02-01')""")
     con.execute("INSERT INTO personas VALUES ('p-new', 0, 'Power users', 2, [], [], NULL)")
-    con.execute("""INSERT INTO persona_members VALUES ('p-old', 'u1', 1), ('p-new', 'u1', 0),
+    con.execute("""INSERT INTO persona_members (run_id, user_id, persona_id)
+        VALUES ('p-old', 'u1', 1), ('p-new', 'u1', 0),
         ('p-new', 'u2', 0), ('p-new', 'u3', 1)""")
     persona = {r["segment"]: r["n"] for r in kano_results(con, segment="persona").iter_rows(named=True)}
     assert persona == {"Power users": 2, "persona 1": 1, "(none)": 1}

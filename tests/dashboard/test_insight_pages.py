@@ -42,6 +42,19 @@ def test_personas_run_with_progress_and_cards(app: AppTest) -> None:
     assert len(app.get("plotly_chart")) == 1  # the 2D map of this run
 
 
+def test_personas_map_is_drawn_from_the_stored_run_after_a_restart(app: AppTest) -> None:
+    import streamlit as st
+
+    st.cache_data.clear()  # a restarted server: nothing of the run above is left in memory
+    st.cache_resource.clear()
+    app.switch_page("app_pages/personas.py").run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 1
+    assert "stored before runs kept their map" not in texts(app)
+    confidences = [m for m in app.metric if m.label == "Confidence"]
+    assert len(confidences) == 3 and all(0.0 <= float(m.value) <= 1.0 for m in confidences)
+
+
 def test_themes_run_and_trend(app: AppTest) -> None:
     app.switch_page("app_pages/themes.py").run()
     assert not app.exception
