@@ -53,12 +53,13 @@ def test_verbs_are_registered() -> None:
 
 def test_demo_builds_the_workspace_once(tmp_path: Path, capsys, monkeypatch) -> None:
     from dashboard.commands import demo
+    from tests.embeddings.conftest import FakeEncoder
 
     path = tmp_path / "demo.duckdb"
-    assert demo.ensure_demo(path) is True
+    assert demo.ensure_demo(path, encoder=FakeEncoder()) is True  # see test_demo_start.py
     out = capsys.readouterr().out
     assert "Building the demo workspace" in out and "[5/5] Tasklane backlog: 25 rows loaded" in out
-    assert demo.ensure_demo(path) is False
+    assert demo.ensure_demo(path, encoder=FakeEncoder()) is False
     assert "is ready" in capsys.readouterr().out
 
 
