@@ -59,11 +59,7 @@ def card(row: dict, base: dict) -> None:
         epu, base_epu = fig.get("events_per_user"), base.get("base_events_per_user")
         c[1].metric("Events per user", f"{epu:,.1f}" if epu is not None else "–",
                     f"base {base_epu:,.1f}" if base_epu else None, delta_color="off", delta_arrow="off")
-        parts = [f"{label} {fig[key]:.2f}" for key, label in (("confidence_text", "clustered"),
-                                                              ("confidence_assigned", "assigned"))
-                 if fig.get(key) is not None]
         c[2].metric("Confidence", f"{row['confidence']:.2f}" if row["confidence"] is not None else "–",
-                    " · ".join(parts) or None, delta_color="off", delta_arrow="off",
                     help=CONFIDENCE_NOTE)
         if row["keywords"]:
             ui.chips(row["keywords"][:8])
@@ -71,6 +67,11 @@ def card(row: dict, base: dict) -> None:
         st.caption(f"Retention week 1 {ui.fmt_pct(r1)} · week 4 {ui.fmt_pct(r4)} · mean rating "
                    f"{'–' if rating is None else f'{rating:.2f}'} · "
                    f"{fig.get('n_with_text', 0):,} users wrote feedback")
+        parts = [f"{fig[n]:,} {label} ({fig[key]:.2f})" for key, n, label in (
+            ("confidence_text", "n_clustered", "clustered on their feedback"),
+            ("confidence_assigned", "n_assigned", "assigned by behaviour")) if fig.get(key) is not None]
+        if parts:
+            st.caption("Confidence from " + " and ".join(parts) + ".")
         top = fig.get("top_events") or []
         if top:
             ui.table(pl.DataFrame(top).select("event", pl.col("per_user").round(2),
