@@ -51,6 +51,9 @@ def main(argv: list[str]) -> int:
     _ensure_installed()
     if argv[0] == "test":
         return subprocess.call([str(PY), "-m", "pytest", *argv[1:]], cwd=ROOT)
+    if os.name == "posix":  # replace this process, so Ctrl+C and kill reach userlens directly
+        os.chdir(ROOT)
+        os.execv(str(BIN / "userlens"), [str(BIN / "userlens"), *argv])
     return subprocess.call([str(BIN / "userlens"), *argv], cwd=ROOT)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -72,12 +73,24 @@ def serve(workspace: str | os.PathLike[str], port: int = 8501, open_browser: boo
           flush=True)
     proc = subprocess.Popen(command(workspace, port, open_browser, address), env=env,
                             cwd=str(APP.parent.parent))
+
+    def stop_on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM (kill, service managers) stops the server like Ctrl+C
+
+    previous = signal.signal(signal.SIGTERM, stop_on_term)
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait()
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if proc.poll() is None:  # never leave the Streamlit child running behind us
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def start(workspace: str | os.PathLike[str], port: int | None = None) -> tuple[subprocess.Popen, str]:

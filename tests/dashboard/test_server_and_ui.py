@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -96,3 +101,26 @@ def test_md_escape_makes_user_text_inert() -> None:
     assert md_escape("<img src=x onerror=alert(1)> **bold** [a](http://x)") == (
         r"\<img src=x onerror=alert\(1\)\> \*\*bold\*\* \[a\]\(http\://x\)"
     )
+
+
+def test_sigterm_stops_the_streamlit_child(tmp_path: Path) -> None:
+    # `userlens serve` runs Streamlit as a child; killing the parent must not leave it serving.
+    port = server.free_port()
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.cli", "serve", "--workspace", str(tmp_path / "w.duckdb"),
+         "--port", str(port), "--no-browser"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.3)
+    else:
+        parent.kill()
+        raise AssertionError("the dashboard never started listening")
+    parent.send_signal(signal.SIGTERM)
+    assert parent.wait(timeout=30) == 130
+    time.sleep(0.5)
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0, "Streamlit is still serving after SIGTERM"
