@@ -169,30 +169,6 @@ def classify_by_behaviour(profile: np.ndarray, train: np.ndarray, train_labels: 
     return labels, proba
 
 
-def assign_by_behaviour(profile: np.ndarray, train: np.ndarray, train_labels: np.ndarray,
-                        *, seed: int = 0) -> np.ndarray:
-    """Labels for the rows of `profile` not in `train`, by a logistic regression fitted on `train`.
-
-    Parameters
-    ----------
-    profile : ndarray of shape (n, p)
-        Behaviour profile of every user.
-    train : ndarray of bool, shape (n,)
-        Rows whose label is known.
-    train_labels : ndarray of shape (train.sum(),)
-        Their labels.
-    seed : int
-        Solver seed.
-
-    Returns
-    -------
-    ndarray of shape (n,)
-        `train_labels` on the training rows, predictions elsewhere (the majority label when there
-        is one class only or no behaviour column).
-    """
-    return classify_by_behaviour(profile, train, train_labels, seed=seed)[0]
-
-
 def assign_users(features: UserFeatures, *, k: int | None, text_weight: float, seed: int = 0,
                  k_range: range = range(2, 11)) -> Assignment:
     """Cluster the users of `features` (two stages when enough have text, see the module docstring).

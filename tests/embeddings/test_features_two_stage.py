@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from embeddings.clustering import assign_by_behaviour
+from embeddings.clustering import classify_by_behaviour
 from embeddings.features import encode_attributes, event_composition, text_space
 from embeddings.personas import run_personas
 from embeddings.select_k import choose_k
@@ -70,12 +70,12 @@ def test_choose_k_min_share_and_parsimony():
     assert choose_k(X, range(2, 8), seed=0, prefer_small=True)[0] == near_top
 
 
-def test_assign_by_behaviour_follows_the_profile():
+def test_classify_by_behaviour_follows_the_profile():
     profile = np.array([[0.0], [0.1], [5.0], [5.1], [0.05], [4.9]])
     train = np.array([True, True, True, True, False, False])
-    out = assign_by_behaviour(profile, train, np.array([1, 1, 0, 0]))
+    out = classify_by_behaviour(profile, train, np.array([1, 1, 0, 0]))[0]
     assert out.tolist() == [1, 1, 0, 0, 1, 0]
-    one = assign_by_behaviour(profile, train, np.array([2, 2, 2, 2]))
+    one = classify_by_behaviour(profile, train, np.array([2, 2, 2, 2]))[0]
     assert one.tolist() == [2] * 6
 
 
