@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from analytics.errors import UserLensError
 from analytics.workspace import Workspace, open_workspace
 
 
@@ -62,3 +63,29 @@ def print_frame(frame: pl.DataFrame, fmt: str) -> None:
         with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200,
                        tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
             print(frame)
+
+
+def parse_pairs(items: list[str] | None, flag: str, *, example: str) -> dict[str, str]:
+    """Repeated FIELD=VALUE options (--map, --set) as a dict; a malformed one is an error."""
+    out: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserLensError(f"{flag} expects FIELD=VALUE, got {item!r} (e.g. {flag} {example}).")
+        out[key.strip()] = value
+    return out
+
+
+def parse_number_pairs(items: list[str] | None, flag: str) -> dict[str, float]:
+    """Repeated NAME=NUMBER options (--weight, --default) as a dict; a malformed one is an error."""
+    out: dict[str, float] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        try:
+            number = float(value) if sep and name.strip() else None
+        except ValueError:
+            number = None
+        if number is None:
+            raise UserLensError(f"{flag} {item!r} is not NAME=NUMBER: write it like {flag} reach=2.")
+        out[name.strip()] = number
+    return out

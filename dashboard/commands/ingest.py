@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from analytics.errors import UserLensError
 from analytics.ingest import ingest_file
 from analytics.ingest_detect import KINDS, check_kind
-from dashboard.commands._common import add_workspace_arg, print_json, workspace_from
-
-
-def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in values or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UserLensError(f"{flag} expects FIELD=VALUE, got {item!r} (e.g. {flag} user_id=CustomerID).")
-        out[key.strip()] = value
-    return out
+from dashboard.commands._common import add_workspace_arg, parse_pairs, print_json, workspace_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,8 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     check_kind(args.kind)
-    mapping = _pairs(args.map, "--map")
-    constants = _pairs(args.set, "--set")
+    mapping = parse_pairs(args.map, "--map", example="user_id=CustomerID")
+    constants = parse_pairs(args.set, "--set", example="event=purchase")
     ws = workspace_from(args)
     result = ingest_file(ws, args.kind, args.file, mapping=mapping, constants=constants,
                          timezone=args.timezone, pseudonymise=args.pseudonymise, replace=args.replace)

@@ -7,8 +7,8 @@ import argparse
 from analytics.errors import UserLensError
 from analytics.prioritise import METHOD_DESCRIPTIONS, METHOD_INPUTS, METHODS, prioritise, prioritise_json
 from analytics.sensitivity import sensitivity
-from dashboard.commands._common import (add_format_arg, add_workspace_arg, print_frame, print_json,
-                                       workspace_from)
+from dashboard.commands._common import (add_format_arg, add_workspace_arg, parse_number_pairs, print_frame,
+                                       print_json, workspace_from)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,23 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _pairs(items: list[str], flag: str) -> dict[str, float]:
-    out = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            sep = ""
-        if not sep or not name.strip():
-            raise UserLensError(f"{flag} {item!r} is not NAME=NUMBER: write it like {flag} reach=2.")
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
     ws = workspace_from(args)
-    weights = _pairs(args.weight, "--weight")
-    defaults = _pairs(args.default, "--default")
+    weights = parse_number_pairs(args.weight, "--weight")
+    defaults = parse_number_pairs(args.default, "--default")
     frame = prioritise(ws.con, method=args.method, weights=weights or None, use_evidence=not args.no_evidence,
                        defaults=defaults or None, prefer_evidence_reach=args.prefer_evidence_reach)
     if frame.is_empty():

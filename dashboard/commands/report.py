@@ -6,8 +6,7 @@ import argparse
 
 from analytics.prioritise import METHODS
 from analytics.report import FORMATS, write_report
-from dashboard.commands._common import add_workspace_arg, workspace_from
-from dashboard.commands.prioritise import _pairs
+from dashboard.commands._common import add_workspace_arg, parse_number_pairs, workspace_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     ws = workspace_from(args)
-    weights = _pairs(args.weight, "--weight")
-    defaults = _pairs(args.default, "--default")
+    weights = parse_number_pairs(args.weight, "--weight")
+    defaults = parse_number_pairs(args.default, "--default")
     path = write_report(
         ws.con,
         args.out,
