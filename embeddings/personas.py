@@ -20,7 +20,7 @@ from embeddings.clustering import assign_users
 from embeddings.features import UserFeatures, build_user_features, workspace_encoder
 from embeddings.keywords import top_keywords
 from embeddings.quotes import mmr_quotes
-from embeddings.store import latest_personas, new_run_id, write_clusters
+from embeddings.store import latest_personas, new_run_id, run_document, write_clusters
 
 __all__ = ["CONFIDENCE_NOTE", "PersonaRun", "persona_confidence", "run_personas", "latest_personas"]
 K_RANGE = range(2, 11)
@@ -50,10 +50,7 @@ class PersonaRun:
 
     def to_json(self) -> dict[str, Any]:
         """The CLI/JSON document: clusters, run_id, encoder, confidence_note (and encoder_note, k_scores)."""
-        return {"run_id": self.run_id, "encoder": self.encoder, "encoder_note": self.encoder_note,
-                "confidence_note": CONFIDENCE_NOTE,
-                "k_scores": self.k_scores.to_dicts() if self.k_scores is not None else None,
-                "clusters": self.clusters}
+        return run_document(self, confidence_note=CONFIDENCE_NOTE)
 
 
 def _mean_or_none(values: np.ndarray) -> float | None:

@@ -21,6 +21,13 @@ _CLUSTER_SCHEMA = {"cluster_id": pl.Int32, "name": pl.Utf8, "size": pl.Int64,
                    "keywords": pl.List(pl.Utf8), "quotes": pl.List(pl.Utf8), "figures": pl.Utf8}
 
 
+def run_document(run: Any, **extra: Any) -> dict[str, Any]:
+    """The CLI/JSON document of a persona or theme run: run_id, encoder, notes, k scores, clusters."""
+    return {"run_id": run.run_id, "encoder": run.encoder, "encoder_note": run.encoder_note, **extra,
+            "k_scores": run.k_scores.to_dicts() if run.k_scores is not None else None,
+            "clusters": run.clusters}
+
+
 def new_run_id(kind: str) -> str:
     """A run id that sorts by creation time: ``<kind>-YYYYmmddTHHMMSSffffff-<random>``."""
     return f"{kind}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}-{secrets.token_hex(3)}"

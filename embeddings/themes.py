@@ -24,7 +24,7 @@ from embeddings.kmeans import KMeans
 from embeddings.personas import _relabel_by_size
 from embeddings.quotes import mmr_quotes
 from embeddings.select_k import choose_k, cluster_silhouettes
-from embeddings.store import latest_themes, new_run_id, write_clusters
+from embeddings.store import latest_themes, new_run_id, run_document, write_clusters
 
 __all__ = ["ThemeRun", "run_themes", "latest_themes", "nps"]
 
@@ -44,9 +44,7 @@ class ThemeRun:
 
     def to_json(self) -> dict[str, Any]:
         """The CLI/JSON document: clusters, run_id, encoder (and encoder_note, k_scores)."""
-        return {"run_id": self.run_id, "encoder": self.encoder, "encoder_note": self.encoder_note,
-                "k_scores": self.k_scores.to_dicts() if self.k_scores is not None else None,
-                "clusters": self.clusters}
+        return run_document(self)
 
 
 def nps(scores: np.ndarray) -> float | None:
