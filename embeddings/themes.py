@@ -17,7 +17,7 @@ from analytics.errors import UserLensError
 from analytics.sqlfiles import run_sql
 from analytics.workspace import Workspace
 from embeddings.cache import embed_texts
-from embeddings.encoder import Encoder, Progress, encoder_note
+from embeddings.encoders.base import Encoder, Progress, encoder_note
 from embeddings.features import workspace_encoder
 from embeddings.keywords import top_keywords
 from embeddings.kmeans import KMeans

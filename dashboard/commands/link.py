@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from embeddings.encoder import default_encoder
+    from embeddings.encoders import default_encoder
     from embeddings.linking import link_requirements
 
     ws = workspace_from(args)

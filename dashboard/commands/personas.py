@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from embeddings.encoder import default_encoder
+    from embeddings.encoders import default_encoder
     from embeddings.personas import run_personas
 
     ws = workspace_from(args)

@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from embeddings.encoder import default_encoder
+    from embeddings.encoders import default_encoder
     from embeddings.themes import run_themes
 
     ws = workspace_from(args)
