@@ -27,6 +27,7 @@ from embeddings.cache import embed_texts
 from embeddings.encoders.base import Encoder, Progress, encoder_note
 from embeddings.features import workspace_encoder
 from embeddings.keywords import top_keywords
+from embeddings.proposals import propose_requirements
 from embeddings.quotes import mmr_quotes
 from embeddings.select_k import choose_k
 from embeddings.spectral import SpectralClustering, centred
@@ -52,12 +53,13 @@ class ThemeRun:
     params: dict[str, Any] = field(default_factory=dict)
 
     unthemed: dict[str, Any] = field(default_factory=dict)
+    proposals: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The CLI/JSON document: clusters, unthemed, run_id, encoder, notes, k_scores."""
         return run_document(self, confidence_note=CONFIDENCE_NOTE, unthemed=self.unthemed,
                             boilerplate=self.params.get("boilerplate", []),
-                            merged=self.params.get("merged", []))
+                            merged=self.params.get("merged", []), proposed_requirements=self.proposals)
 
 
 def nps(scores: np.ndarray) -> float | None:
@@ -213,5 +215,8 @@ def run_themes(ws: Workspace, *, k: int | None = None, seed: int = 0, encoder: E
     run_id = new_run_id("themes")
     write_clusters(ws, kind="themes", run_id=run_id, params=params, summary=summary, clusters=clusters,
                    members=members.filter(pl.col("theme_id") >= 0))
+    proposals = propose_requirements(ws).select(
+        "proposal_id", "theme_id", "title", "description", "evidence_count", "distinct_users", "personas",
+        "status").to_dicts()
     return ThemeRun(run_id, clusters, members, trend.select("month", "theme_id", "theme", "count"),
-                    encoder.name, encoder_note(encoder), k_scores, params, unthemed)
+                    encoder.name, encoder_note(encoder), k_scores, params, unthemed, proposals)

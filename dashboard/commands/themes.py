@@ -27,8 +27,8 @@ def run(args: argparse.Namespace) -> int:
     encoder = default_encoder(model=args.model) if args.model else None
     result = run_themes(ws, k=k_from(args.k), seed=args.seed, encoder=encoder,
                         progress=progress_printer(args))
-    if args.assignments:
-        names = {c["id"]: c["name"] for c in result.clusters}
+    if args.assignments:  # unthemed items too (cluster -1), so nothing is lost
+        names = {-1: "unthemed", **{c["id"]: c["name"] for c in result.clusters}}
         write_assignments(args.assignments, result.members.select(
             "feedback_id", cluster="theme_id",
             name=pl.col("theme_id").replace_strict(names, return_dtype=pl.Utf8)))
