@@ -121,12 +121,13 @@ def add_labels(ws: Workspace, labels: pl.DataFrame | list[tuple[str, str]], *, s
                                "than once; the last row of each counts.")
     frame = frame.unique("feedback_id", keep="last", maintain_order=True)
     if frame.height:
-        stamped = frame.with_columns(pl.lit(source).alias("source"), pl.lit(datetime.now(UTC)).alias("at"))
+        stamped = frame.with_columns(pl.lit(source).alias("source"),
+                                     pl.lit(datetime.now(UTC)).alias("labelled_at"))
         with ws.write("feedback_labels") as cur:
             cur.register("_labels", stamped)
             try:
                 cur.execute("INSERT OR REPLACE INTO feedback_labels (feedback_id, label, source, "
-                            "labelled_at) SELECT feedback_id, label, source, at FROM _labels")
+                            "labelled_at) SELECT feedback_id, label, source, labelled_at FROM _labels")
             finally:
                 cur.unregister("_labels")
     report.stored = frame.height

@@ -13,17 +13,21 @@ def test_shared_prefix_is_found_and_stripped():
              "界面不错", "更新后闪退", "很好，物流快", "很好，质量不错", "登录不了", "字体太小"]
     found = find_boilerplate(texts)
     assert found == [("prefix", DELETED)]
-    assert strip_boilerplate(texts, found)[:5] == ["很好用", "垃圾软件，总是闪退", "", "希望增加夜间模式", "界面不错"]
+    assert strip_boilerplate(texts, found)[:5] == [
+        "很好用", "垃圾软件，总是闪退", "", "希望增加夜间模式", "界面不错"]
 
 
 def test_suffix_and_short_openers():
     sign = "Sent from my phone"
-    texts = [f"Export fails. {sign}", f"Add dark mode. {sign}", f"Love it! {sign}", "Great!", "Great! sync is slow",
-             "Great! needs csv", "Search is slow", "Login broken", "Too many ads", "Crashes daily"]
+    texts = [f"Export fails. {sign}", f"Add dark mode. {sign}", f"Love it! {sign}", "Great!",
+             "Great! sync is slow", "Great! needs csv", "Search is slow", "Login broken", "Too many ads",
+             "Crashes daily"]
     found = find_boilerplate(texts)
-    # "Great!" opens 2 of 10 distinct texts but has only 5 letters... and fewer than 3 texts: not boilerplate
+    # "Great!" is a proper prefix of only 2 texts (the third is "Great!" alone): below MIN_TEXTS = 3
     assert found == [("suffix", sign)]
     assert strip_boilerplate(texts, found)[0] == "Export fails."
+    short = ["Wow! sync is slow", "Wow! needs csv", "Wow! login broken", "Too many ads", "Crashes daily"]
+    assert find_boilerplate(short) == []  # 3 of 5 texts, but "Wow!" has 3 letters < MIN_CHARS = 5
 
 
 def test_no_boilerplate_in_ordinary_feedback_and_duplicates_count_once():
@@ -38,8 +42,10 @@ def test_has_content():
 
 
 def test_filler_never_names_a_theme_unless_it_is_the_theme():
-    hotel = ["酒店房间很干净，不错", "房间大，酒店前台服务不错", "酒店位置好，房间安静，不错", "前台服务热情，房间不错"]
-    books = ["这本书内容很好，不错", "作者写得好，内容不错", "书的内容丰富，作者用心", "内容不错，这本书值得看"]
+    hotel = ["酒店房间很干净，不错", "房间大，酒店前台服务不错", "酒店位置好，房间安静，不错",
+             "前台服务热情，房间不错"]
+    books = ["这本书内容很好，不错", "作者写得好，内容不错", "书的内容丰富，作者用心",
+             "内容不错，这本书值得看"]
     kws = top_keywords(hotel + books, [0] * 4 + [1] * 4, n=5)
     assert "不错" not in kws[0] and "不错" not in kws[1]  # filler used by both themes alike
     assert {"房间", "酒店"} <= set(kws[0][:3]) and "内容" in kws[1][:3]
