@@ -9,8 +9,9 @@ For class c and term t (counts taken over all documents of the class):
 
 Terms that occur in a class only once are not offered as its keywords when the class has
 terms that occur more often (a single mention is not what a group talks about). Review filler
-(`embeddings.stopwords_zh.FILLER`: 不错, 京东, 这次 ...) is offered only when the class uses it at
-least ``FILLER_LIFT`` times as often as the whole corpus does — when it is what the theme is about.
+(`embeddings.stopwords_zh.FILLER`: 不错, 京东, 这次 ...) is offered only when the share of the class's
+texts that use it is at least ``FILLER_LIFT`` times the share of all texts that do — when it is
+what the theme is about (document shares: a class of short reviews does not lift 不错 by brevity).
 """
 
 from __future__ import annotations
@@ -118,12 +119,12 @@ def ctfidf(class_docs: Sequence[Sequence[str]]) -> tuple[list[str], np.ndarray, 
     return terms, tf * idf[None, :], counts
 
 
-def _lift(counts: np.ndarray) -> np.ndarray:
-    """Share of each term in each class over its share in the whole corpus (0 where unused)."""
-    if counts.size == 0:
-        return counts
-    class_share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1.0)
-    corpus_share = counts.sum(axis=0) / max(counts.sum(), 1.0)
+def _lift(doc_freq: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Share of each class's texts using a term over the share of all texts using it (0 where unused)."""
+    if doc_freq.size == 0:
+        return doc_freq
+    class_share = doc_freq / np.maximum(sizes, 1.0)
+    corpus_share = doc_freq.sum(axis=0) / max(sizes.sum(), 1.0)
     return class_share / np.where(corpus_share > 0, corpus_share, 1.0)
 
 
@@ -148,11 +149,20 @@ def top_keywords(texts: Sequence[str], labels: Sequence[int], *, n: int = 8) -> 
     classes = sorted(set(labels))
     pos = {c: i for i, c in enumerate(classes)}
     docs: list[list[str]] = [[] for _ in classes]
+    filler_docs: list[set[str]] = []
     for text, label in zip(texts, labels, strict=True):
-        docs[pos[label]].extend(tokenize(text))
+        tokens = tokenize(text)
+        docs[pos[label]].extend(tokens)
+        filler_docs.append({t for t in tokens if t in FILLER})
     terms, weights, counts = ctfidf(docs)
     filler = np.array([t in FILLER for t in terms], dtype=bool)
-    lift = _lift(counts)
+    doc_freq = np.zeros((len(classes), len(terms)))
+    column = {t: j for j, t in enumerate(terms)}
+    for found, label in zip(filler_docs, labels, strict=True):
+        for t in found:
+            doc_freq[pos[label], column[t]] += 1
+    sizes = np.bincount([pos[v] for v in labels], minlength=len(classes)).astype(float)[:, None]
+    lift = _lift(doc_freq, sizes)
     out: dict[int, list[str]] = {}
     for c in classes:
         i = pos[c]

@@ -47,12 +47,13 @@ def test_filler_never_names_a_theme_unless_it_is_the_theme():
     books = ["这本书内容很好，不错", "作者写得好，内容不错", "书的内容丰富，作者用心",
              "内容不错，这本书值得看"]
     kws = top_keywords(hotel + books, [0] * 4 + [1] * 4, n=5)
-    assert "不错" not in kws[0] and "不错" not in kws[1]  # filler used by both themes alike
+    # 不错 is in 4/4 hotel and 3/4 book texts, 7/8 overall: lift 1.14 and 0.86 < FILLER_LIFT = 2
+    assert "不错" not in kws[0] and "不错" not in kws[1]
     assert {"房间", "酒店"} <= set(kws[0][:3]) and "内容" in kws[1][:3]
     shipping = ["京东快递很快", "京东送货快", "京东物流好"]
     other = ["屏幕清晰，电池耐用", "屏幕很亮，音质清楚", "电池耐用，屏幕好，外观漂亮"]
     kws = top_keywords(shipping + other, [0] * 3 + [1] * 3, n=3)
-    assert "京东" in kws[0]  # filler that IS the theme (lift 3/7 ÷ 3/19 ≈ 2.7 ≥ 2) may name it
+    assert "京东" in kws[0]  # filler that IS the theme (3 of its 3 texts vs 3 of all 6: lift 2) may name it
 
 
 def test_function_words_are_dropped():
