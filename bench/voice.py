@@ -156,6 +156,10 @@ def intents_part(cache: Path, setfit_per_class: list[int]) -> list[dict]:
     enc = SentenceTransformerEncoder(str(bundled_model_path()), name=BUNDLED_MODEL)
     t, X = timed(lambda: embed_texts(ws, texts, enc))
     D = embed_texts(ws, [f"{k}: {v}" for k, v in EN_INTENTS.items()], enc)
+    from embeddings.intents import _features
+    from embeddings.encoders import MultilingualEncoder
+
+    both = _features(ws, X, texts, np.arange(len(texts)), MultilingualEncoder())  # what run_intents uses
     ws.close()
     names = np.array(list(EN_INTENTS), dtype=object)
     rows = [{"part": "intents", "what": "zero-shot (descriptions), MiniLM", "labels": 0,
@@ -170,11 +174,12 @@ def intents_part(cache: Path, setfit_per_class: list[int]) -> list[dict]:
         else:
             chosen = np.concatenate([rng.permutation(train[truth[train] == c])[:per_class] for c in classes])
         pool = np.concatenate([pool_all, np.setdiff1d(train, chosen)])
-        for method in ("logistic", "self-training"):
-            t, head = timed(lambda m=method, c=chosen, p=pool: fit_head(X[c], list(truth[c]), pool=X[p],
-                                                                        method=m))
-            predicted = np.array(head.classes, dtype=object)[head.predict_proba(X[test]).argmax(1)]
-            rows.append({"part": "intents", "what": f"{method}, MiniLM", "labels": len(chosen),
+        for method, space, F in (("logistic", "MiniLM", X), ("self-training", "MiniLM", X),
+                                 ("logistic", "MiniLM + USE", both), ("self-training", "MiniLM + USE", both)):
+            t, head = timed(lambda m=method, c=chosen, p=pool, F=F: fit_head(F[c], list(truth[c]), pool=F[p],
+                                                                             method=m))
+            predicted = np.array(head.classes, dtype=object)[head.predict_proba(F[test]).argmax(1)]
+            rows.append({"part": "intents", "what": f"{method}, {space}", "labels": len(chosen),
                          "per_class": per_class or "all",
                          "macro_f1": macro_f1(list(truth[test]), list(predicted)),
                          "seconds": t})

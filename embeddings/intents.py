@@ -3,7 +3,10 @@
 * No labels (or too few): **zero-shot** — each text goes to the intent whose description its
   embedding is most similar to; confidence = softmax(cosine / 0.05) of that intent.
 * Labels for at least two intents with two examples each: **few-shot** — a classifier on the
-  sentence embeddings (`embeddings.fewshot`), confidence = its predicted probability; intents
+  sentence embeddings (`embeddings.fewshot`), confidence = its predicted probability. When the run
+  uses a sentence-transformers model (English), the multilingual USE vectors are appended to its
+  vectors for the classifier (each half scaled by 1/√2): on the labelled app reviews this lifted
+  macro-F1 at 50 labels per intent from 0.64 to 0.68–0.69 (bench/voice.py); intents
   without two examples cannot be learned and are named in a message. A held-out macro-F1 is
   reported when every learned intent has at least four labels.
 * Labelled items keep their label (confidence 1).
@@ -86,8 +89,31 @@ def _training_set(labels: pl.DataFrame, position: dict[str, int], messages: list
     return [position[f] for f in usable["feedback_id"].to_list()], usable["label"].to_list()
 
 
+def _companion(encoder: Encoder) -> Encoder | None:
+    """The multilingual encoder whose vectors join a sentence-transformers model's for few-shot intents."""
+    from embeddings.encoders import MULTILINGUAL_MODEL, MultilingualEncoder, SentenceTransformerEncoder
+    from embeddings.encoders.multilingual import multilingual_available
+
+    if isinstance(encoder, SentenceTransformerEncoder) and encoder.name != MULTILINGUAL_MODEL \
+            and multilingual_available():
+        return MultilingualEncoder()
+    return None
+
+
+def _features(ws: Workspace, X: np.ndarray, texts: list[str], rows: np.ndarray,
+              companion: Encoder | None) -> np.ndarray:
+    """X, or [X, companion vectors] / √2 for the few-shot classifier."""
+    if companion is None:
+        return X
+    extra = np.zeros((X.shape[0], companion.dim), dtype=np.float32)
+    if rows.size:
+        extra[rows] = embed_texts(ws, [texts[i] for i in rows], companion)
+    return (np.concatenate([X, extra], axis=1) / np.sqrt(2.0)).astype(np.float32)
+
+
 def run_intents(ws: Workspace, *, encoder: Encoder | None = None, definitions: dict[str, str] | None = None,
-                method: str = "self-training", seed: int = 0, progress: Progress | None = None) -> IntentRun:
+                method: str = "self-training", seed: int = 0, progress: Progress | None = None,
+                companion: Encoder | None | str = "auto") -> IntentRun:
     """Assign an intent and a sentiment to every feedback item and store them as a new run.
 
     Parameters
@@ -104,6 +130,9 @@ def run_intents(ws: Workspace, *, encoder: Encoder | None = None, definitions: d
         Seed of the classifiers and the held-out split.
     progress : callable, optional
         ``progress(done, total)`` while embedding.
+    companion : Encoder, None or 'auto'
+        A second encoder whose vectors are appended for the few-shot classifier; 'auto' takes the
+        multilingual model when `encoder` is a sentence-transformers model, None uses `encoder` alone.
 
     Returns
     -------
@@ -146,12 +175,13 @@ def run_intents(ws: Workspace, *, encoder: Encoder | None = None, definitions: d
     position = {ids[i]: i for i in rows}
     train_rows, train_labels = _training_set(labels, position, messages)
     if len(set(train_labels)) >= 2:
+        F = _features(ws, X, texts, rows, _companion(encoder) if companion == "auto" else companion)
         labelled = set(train_rows)
-        pool = X[[i for i in rows if i not in labelled]]
-        head = fit_head(X[train_rows], train_labels, pool=pool, method=method, seed=seed)
-        p = head.predict_proba(X[rows])
+        pool = F[[i for i in rows if i not in labelled]]
+        head = fit_head(F[train_rows], train_labels, pool=pool, method=method, seed=seed)
+        p = head.predict_proba(F[rows])
         chosen, confidence = np.array(head.classes, dtype=object)[p.argmax(axis=1)], p.max(axis=1)
-        heldout = heldout_score(X[train_rows], train_labels, pool=pool, method=method, seed=seed)
+        heldout = heldout_score(F[train_rows], train_labels, pool=pool, method=method, seed=seed)
         used_method = method
         unlearned = [k for k in names if k not in head.classes]
         if unlearned:
