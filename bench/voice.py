@@ -183,9 +183,18 @@ def intents_part(cache: Path, setfit_per_class: list[int]) -> list[dict]:
                          "per_class": per_class or "all",
                          "macro_f1": macro_f1(list(truth[test]), list(predicted)),
                          "seconds": t})
-        if per_class in setfit_per_class:
+        if per_class in setfit_per_class and setfit_installed():
             rows.append(setfit_row(texts, truth, chosen, test, per_class))
     return rows
+
+
+def setfit_installed() -> bool:
+    try:
+        import setfit  # noqa: F401
+    except ImportError:
+        print("setfit is not installed (pip install -e .[bench]): SetFit rows are skipped.", file=sys.stderr)
+        return False
+    return True
 
 
 def setfit_row(texts: list[str], truth: np.ndarray, chosen: np.ndarray, test: np.ndarray,
