@@ -135,3 +135,18 @@ def test_torch_port_matches_numpy_on_real_reviews():
     ref = MultilingualEncoder(backend="numpy").encode(texts)
     port = MultilingualEncoder(backend="torch", device="cpu").encode(texts)
     assert (ref * port).sum(1).min() >= 0.999
+
+
+@pytest.mark.gpu
+@pytest.mark.slow
+def test_torch_port_on_cuda_matches_numpy():
+    import torch
+
+    if not torch.cuda.is_available():
+        pytest.skip("needs a CUDA device")
+    texts = ZH + EN
+    gpu = MultilingualEncoder(device="cuda")  # auto backend: torch on cuda
+    vecs = gpu.encode(texts)
+    assert gpu.active_backend == "torch" and gpu.device.startswith("cuda")
+    ref = MultilingualEncoder(backend="numpy").encode(texts)
+    assert (vecs * ref).sum(1).min() >= 0.999
