@@ -184,7 +184,7 @@ def intents_part(cache: Path, setfit_per_class: list[int]) -> list[dict]:
                          "macro_f1": macro_f1(list(truth[test]), list(predicted)),
                          "seconds": t})
         if per_class in setfit_per_class and setfit_installed():
-            rows.append(setfit_row(texts, truth, chosen, test, per_class))
+            rows.append(setfit_row(texts, truth, chosen, test, per_class, cache / "setfit"))
     return rows
 
 
@@ -198,7 +198,7 @@ def setfit_installed() -> bool:
 
 
 def setfit_row(texts: list[str], truth: np.ndarray, chosen: np.ndarray, test: np.ndarray,
-               per_class: int) -> dict:
+               per_class: int, output: Path) -> dict:
     from datasets import Dataset
     from setfit import SetFitModel, Trainer, TrainingArguments
 
@@ -207,7 +207,9 @@ def setfit_row(texts: list[str], truth: np.ndarray, chosen: np.ndarray, test: np
 
     iterations = 5 if per_class <= 10 else 2
     model = SetFitModel.from_pretrained(str(bundled_model_path()))
-    args = TrainingArguments(batch_size=16, num_epochs=1, num_iterations=iterations, seed=0,
+    # checkpoints go to the bench cache, never into the repository
+    args = TrainingArguments(output_dir=str(output), save_strategy="no", batch_size=16, num_epochs=1,
+                             num_iterations=iterations, seed=0,
                              show_progress_bar=False, max_length=128, report_to="none")
     data = Dataset.from_dict({"text": [texts[i] for i in chosen], "label": [truth[i] for i in chosen]})
     trainer = Trainer(model=model, args=args, train_dataset=data)
