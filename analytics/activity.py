@@ -3,14 +3,16 @@
 The expensive part of these metrics is always the same: which users were active in which local
 period. The ``activity`` table (migration 6) holds it per grain (day, week, month), zone and week
 start, built by ``analytics/sql/activity_build.sql`` from the events table: for every (user, active
-period) the first local day in it, the user's previous and next active period, their first and
-last active period and their first local day, counted by that pattern. Rows hold no user id, so
+period) the first local day in it, the user's first and last active period and first local day
+and, when asked (lifecycle and DAU need them, retention does not), the user's previous and next
+active period, counted by that pattern. Rows hold no user id, so
 the table is small (a dense log of 200 k users x 26 weeks becomes ~1 k rows) and erasing a user
 leaves nothing that names them. Queries read one build with the table macro
 ``activity_of($period, $tz, $wshift)``.
 
-Freshness: ``activity_builds`` records, per (grain, zone, week shift), :data:`ACTIVITY_FORMAT` and
-the events table's data version and row count it was built from. Every write through
+Freshness: ``activity_builds`` records, per (grain, zone, week shift), :data:`ACTIVITY_FORMAT`,
+whether the neighbours are there, and the events table's data version and row count it was built
+from. Every write through
 ``Workspace.write("events")`` bumps the version (ingest, batch deletion, erasure, settings), so the
 first metric after a change rebuilds the build it needs (and drops builds of older data), inside
 one transaction that reads the events and the version in the same snapshot; later calls only read
@@ -33,7 +35,8 @@ ACTIVITY_FORMAT = 1
 _BUILD_LOCK = threading.Lock()
 
 
-def ensure_activity(con: duckdb.DuckDBPyConnection, *, period: str, tz: str, wshift: int) -> None:
+def ensure_activity(con: duckdb.DuckDBPyConnection, *, period: str, tz: str, wshift: int,
+                    neighbours: bool = True) -> None:
     """Make the ``activity`` rows of grain `period` match the current events, zone and week start.
 
     Parameters
@@ -46,6 +49,9 @@ def ensure_activity(con: duckdb.DuckDBPyConnection, *, period: str, tz: str, wsh
         Resolved zone (``'UTC'`` for UTC aliases), as :func:`analytics.periods.period_params` gives.
     wshift : int
         Week shift (only the week grain depends on it).
+    neighbours : bool
+        Whether the caller reads ``prev_p`` / ``next_p`` (a build without them is cheaper; a build
+        with them serves every caller).
 
     Raises
     ------
@@ -54,13 +60,13 @@ def ensure_activity(con: duckdb.DuckDBPyConnection, *, period: str, tz: str, wsh
         :func:`analytics.periods.check_event_times`).
     """
     wshift = wshift if period == "week" else 0
-    if _is_fresh(con, period, tz, wshift):
+    if _is_fresh(con, period, tz, wshift, neighbours):
         return
     with _BUILD_LOCK:  # one build at a time per process; the dashboard runs pages in threads
         own = _begin(con)
         try:
-            if not _is_fresh(con, period, tz, wshift):  # another thread may have built it meanwhile
-                _build(con, period, tz, wshift)
+            if not _is_fresh(con, period, tz, wshift, neighbours):  # another thread may have built it
+                _build(con, period, tz, wshift, neighbours)
             if own:
                 con.execute("COMMIT")
         except BaseException:
@@ -82,18 +88,18 @@ def _key(con: duckdb.DuckDBPyConnection, period: str, tz: str, wshift: int) -> d
     return run_sql(con, "activity_key", period=period, tz=tz, wshift=wshift).row(0, named=True)
 
 
-def _is_fresh(con: duckdb.DuckDBPyConnection, period: str, tz: str, wshift: int) -> bool:
+def _is_fresh(con: duckdb.DuckDBPyConnection, period: str, tz: str, wshift: int, neighbours: bool) -> bool:
     key = _key(con, period, tz, wshift)
     return (key["format"] == ACTIVITY_FORMAT and key["built_version"] == key["events_version"]
-            and key["built_rows"] == key["events_rows"])
+            and key["built_rows"] == key["events_rows"] and (key["neighbours"] or not neighbours))
 
 
-def _build(con: duckdb.DuckDBPyConnection, period: str, tz: str, wshift: int) -> None:
+def _build(con: duckdb.DuckDBPyConnection, period: str, tz: str, wshift: int, neighbours: bool) -> None:
     """Replace the build (period, tz, wshift) and drop builds of older data (in the caller's transaction)."""
     check_event_times(con)
     key = _key(con, period, tz, wshift)
     params = {"period": period, "tz": tz, "wshift": wshift, "version": key["events_version"],
-              "rows": key["events_rows"], "format": ACTIVITY_FORMAT}
+              "rows": key["events_rows"], "format": ACTIVITY_FORMAT, "neighbours": neighbours}
     for name in ("activity_drop", "activity_build", "activity_record"):
         query = load_sql(name)
         con.execute(query, {k: v for k, v in params.items() if f"${k}" in query})

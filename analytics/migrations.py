@@ -78,8 +78,9 @@ CREATE TABLE IF NOT EXISTS activity (
     first_p BIGINT NOT NULL, last_p BIGINT NOT NULL, user_first_day BIGINT NOT NULL, users BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS activity_builds (
     grain VARCHAR NOT NULL, timezone VARCHAR NOT NULL, wshift INTEGER NOT NULL, format INTEGER NOT NULL,
-    events_version BIGINT NOT NULL, events_rows BIGINT NOT NULL, last_ts TIMESTAMPTZ,
-    built_at TIMESTAMPTZ DEFAULT current_timestamp, PRIMARY KEY (grain, timezone, wshift));
+    neighbours BOOLEAN NOT NULL, events_version BIGINT NOT NULL, events_rows BIGINT NOT NULL,
+    last_ts TIMESTAMPTZ, built_at TIMESTAMPTZ DEFAULT current_timestamp,
+    PRIMARY KEY (grain, timezone, wshift));
 CREATE OR REPLACE MACRO activity_of(of_grain, of_tz, of_wshift) AS TABLE
     SELECT * FROM activity
     WHERE grain = of_grain AND timezone = of_tz

@@ -87,7 +87,8 @@ def retention(con: duckdb.DuckDBPyConnection, *, period: str = "week", cohort: s
                   date_from=d_from, date_to=d_to)
     if window == "calendar" and params["start_event"] is None and params["return_event"] is None and (
             cohort == "first" or unbounded):
-        ensure_activity(con, period=params["period"], tz=params["tz"], wshift=params["wshift"])
+        ensure_activity(con, period=params["period"], tz=params["tz"], wshift=params["wshift"],
+                        neighbours=False)
         long = run_sql(con, "retention_activity", **params)
     else:
         check_event_times(con)

@@ -11,7 +11,7 @@ members AS (  -- one row per cohort membership pattern; the anchor's local day d
     SELECT pnum AS cohort_p, last_p, users,
            CASE WHEN $cohort = 'first' THEN user_first_day ELSE first_day END AS anchor_day
     FROM act
-    WHERE $cohort = 'recurring' OR prev_p IS NULL
+    WHERE $cohort = 'recurring' OR pnum = first_p
 ),
 in_range AS (
     SELECT cohort_p, last_p, users

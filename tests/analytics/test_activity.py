@@ -82,6 +82,23 @@ def test_builds_per_zone_live_side_by_side_and_old_data_is_dropped(ws: Workspace
     assert zones == [("UTC",)]
 
 
+def test_lifecycle_completes_a_build_that_retention_made_without_neighbours(ws: Workspace) -> None:
+    put(ws, [("a", "2026-01-05 10:00+00"), ("a", "2026-01-19 10:00+00"), ("b", "2026-01-12 10:00+00"),
+             ("z", "2026-03-02 10:00+00")])
+
+    def neighbours() -> list[tuple]:
+        return ws.con.execute("SELECT neighbours FROM activity_builds WHERE grain = 'week'").fetchall()
+
+    assert retention(ws.con, period="week", periods=2, unbounded=True)["p2"].to_list() == [1, 0, None]
+    assert neighbours() == [(False,)]
+    statuses = {(r["period_start"], r["status"]): r["users"] for r in lifecycle(ws.con).iter_rows(named=True)}
+    week_3 = date(2026, 1, 19)
+    assert statuses[(week_3, "resurrecting")] == 1 and statuses[(week_3, "dormant")] == -1
+    assert neighbours() == [(True,)]
+    assert retention(ws.con, period="week", periods=2)["p2"].to_list() == [1, 0, None]
+    assert neighbours() == [(True,)]  # the full build serves retention too
+
+
 def test_no_user_id_is_stored(ws: Workspace) -> None:
     put(ws, [("canary-7f3a", "2026-01-05 10:00+00"), ("canary-7f3a", "2026-01-14 10:00+00")])
     retention(ws.con)
