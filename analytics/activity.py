@@ -3,21 +3,19 @@
 The expensive part of these metrics is always the same: which users were active in which local
 period. The ``activity`` table (migration 6) holds it per grain (day, week, month), zone and week
 start, built by ``analytics/sql/activity_build.sql`` from the events table: for every (user, active
-period) the first local day in it, the user's first and last active period and first local day
-and, when asked (lifecycle and DAU need them, retention does not), the user's previous and next
-active period, counted by that pattern. Rows hold no user id, so
-the table is small (a dense log of 200 k users x 26 weeks becomes ~1 k rows) and erasing a user
-leaves nothing that names them. Queries read one build with the table macro
-``activity_of($period, $tz, $wshift)``.
+period) the user's first and last active period and first local day and, when asked (lifecycle
+and DAU need them, retention does not), the user's previous and next active period, counted by
+that pattern. Rows hold no user id, so the table is small (a dense log of 200 k users x 26 weeks
+becomes 182 rows) and erasing a user leaves nothing that names them. Queries read one build with
+the table macro ``activity_of($period, $tz, $wshift)``.
 
 Freshness: ``activity_builds`` records, per (grain, zone, week shift), :data:`ACTIVITY_FORMAT`,
 whether the neighbours are there, and the events table's data version and row count it was built
-from. Every write through
-``Workspace.write("events")`` bumps the version (ingest, batch deletion, erasure, settings), so the
-first metric after a change rebuilds the build it needs (and drops builds of older data), inside
-one transaction that reads the events and the version in the same snapshot; later calls only read
-the small table. A writer that bypassed ``Workspace.write`` would go unnoticed unless it changed the
-row count: write through it.
+from. Every write through ``Workspace.write("events")`` bumps the version (ingest, batch deletion,
+erasure, settings), so the first metric after a change rebuilds the build it needs (and drops
+builds of older data), inside one transaction that reads the events and the version in the same
+snapshot; later calls only read the small table. A writer that bypassed ``Workspace.write`` would
+go unnoticed unless it changed the row count: write through it.
 """
 
 from __future__ import annotations

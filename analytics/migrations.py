@@ -74,7 +74,7 @@ CREATE OR REPLACE MACRO local_midnight(d, tz) AS
     CASE WHEN tz = 'UTC' THEN d::TIMESTAMP::TIMESTAMPTZ ELSE timezone(tz, d::TIMESTAMP) END;
 CREATE TABLE IF NOT EXISTS activity (
     grain VARCHAR NOT NULL, timezone VARCHAR NOT NULL, wshift INTEGER NOT NULL,
-    pnum BIGINT NOT NULL, first_day BIGINT NOT NULL, prev_p BIGINT, next_p BIGINT,
+    pnum BIGINT NOT NULL, prev_p BIGINT, next_p BIGINT,
     first_p BIGINT NOT NULL, last_p BIGINT NOT NULL, user_first_day BIGINT NOT NULL, users BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS activity_builds (
     grain VARCHAR NOT NULL, timezone VARCHAR NOT NULL, wshift INTEGER NOT NULL, format INTEGER NOT NULL,

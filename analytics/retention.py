@@ -19,9 +19,10 @@ Semantics, exactly:
   precedes ``date_from`` is not a new user of the range (they appear in no ``first`` row of it),
   and returns are counted after ``date_to`` as long as they are observable.
 
-Calendar periods with any event as start and return event (the default, and what the pages show
-first) read the activity table (``analytics/activity.py``, ``retention_activity.sql``); the other
-combinations, and recurring cohorts counted per column, scan the events (``retention.sql``).
+Calendar periods with any event as start and return event read the activity table
+(``analytics/activity.py``, ``retention_activity.sql``) for first cohorts, and for recurring ones
+counted "on or after" without a date range; every other combination scans the events
+(``retention.sql``).
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def retention(con: duckdb.DuckDBPyConnection, *, period: str = "week", cohort: s
                   start_event=start_event or None, return_event=return_event or None,
                   date_from=d_from, date_to=d_to)
     if window == "calendar" and params["start_event"] is None and params["return_event"] is None and (
-            cohort == "first" or unbounded):
+            cohort == "first" or (unbounded and d_from is None and d_to is None)):
         ensure_activity(con, period=params["period"], tz=params["tz"], wshift=params["wshift"],
                         neighbours=False)
         long = run_sql(con, "retention_activity", **params)

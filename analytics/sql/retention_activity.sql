@@ -1,23 +1,19 @@
 -- purpose: retention matrix for calendar periods with any event as start and return event, read from the activity
 -- build of $period (analytics/activity.py), in the long form of retention.sql: one row per (cohort, k = 0..$n).
 -- cohort=first: a user's row is their first active period; k counts users active in period row + k (bounded) or
--- whose last active period is row + k or later (unbounded, over all data). cohort=recurring (unbounded only; the
--- bounded form needs pairs of periods per user and runs retention.sql): a row per active period.
+-- whose last active period is row + k or later (unbounded, over all data); a date range selects the users whose
+-- first local day falls in it. cohort=recurring (unbounded, no date range; the other forms need pairs of periods
+-- or each period's first day per user and run retention.sql): a row per active period.
 WITH
 act AS (
     SELECT * FROM activity_of($period, $tz, $wshift)
 ),
-members AS (  -- one row per cohort membership pattern; the anchor's local day decides the date range
-    SELECT pnum AS cohort_p, last_p, users,
-           CASE WHEN $cohort = 'first' THEN user_first_day ELSE first_day END AS anchor_day
+in_range AS (  -- one row per cohort membership pattern
+    SELECT pnum AS cohort_p, last_p, users
     FROM act
-    WHERE $cohort = 'recurring' OR pnum = first_p
-),
-in_range AS (
-    SELECT cohort_p, last_p, users
-    FROM members
-    WHERE ($date_from IS NULL OR DATE '1970-01-01' + anchor_day::INTEGER >= $date_from::DATE)
-      AND ($date_to IS NULL OR DATE '1970-01-01' + anchor_day::INTEGER <= $date_to::DATE)
+    WHERE ($cohort = 'recurring' OR pnum = first_p)
+      AND ($date_from IS NULL OR DATE '1970-01-01' + user_first_day::INTEGER >= $date_from::DATE)
+      AND ($date_to IS NULL OR DATE '1970-01-01' + user_first_day::INTEGER <= $date_to::DATE)
 ),
 cohorts AS (
     SELECT cohort_p, sum(users) AS cohort_size FROM in_range GROUP BY cohort_p

@@ -106,7 +106,7 @@ def test_no_user_id_is_stored(ws: Workspace) -> None:
     dau_wau_mau(ws.con)
     columns = {r[0] for r in ws.con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'activity'").fetchall()}
-    assert columns == {"grain", "timezone", "wshift", "pnum", "first_day", "prev_p", "next_p", "first_p",
+    assert columns == {"grain", "timezone", "wshift", "pnum", "prev_p", "next_p", "first_p",
                        "last_p", "user_first_day", "users"}  # counts of users, never an id
     text = ws.con.execute("SELECT string_agg(a::VARCHAR, ' ') FROM activity a").fetchall()[0][0]
     assert "canary" not in text and ws.con.execute("SELECT sum(users) FROM activity").fetchall() == [(5,)]
