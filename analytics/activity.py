@@ -16,6 +16,10 @@ erasure, settings), so the first metric after a change rebuilds the build it nee
 builds of older data), inside one transaction that reads the events and the version in the same
 snapshot; later calls only read the small table. A writer that bypassed ``Workspace.write`` would
 go unnoticed unless it changed the row count: write through it.
+
+A cursor whose ``events`` is a temporary view or table (a private subset of the users, as a retention
+breakdown group uses) gets a temporary ``activity`` of its own, built on every call: the workspace's
+table and its builds never see such a subset.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Any
 import duckdb
 
 from analytics.periods import check_event_times
-from analytics.sqlfiles import load_sql, run_sql
+from analytics.sqlfiles import load_sql, quote_ident, run_sql
 
 # Bump when activity_build.sql changes meaning: stored builds of another format are rebuilt.
 ACTIVITY_FORMAT = 1
@@ -58,6 +62,9 @@ def ensure_activity(con: duckdb.DuckDBPyConnection, *, period: str, tz: str, wsh
         :func:`analytics.periods.check_event_times`).
     """
     wshift = wshift if period == "week" else 0
+    if run_sql(con, "events_is_private")["private"][0]:
+        _build_private(con, period, tz, wshift)
+        return
     if _is_fresh(con, period, tz, wshift, neighbours):
         return
     with _BUILD_LOCK:  # one build at a time per process; the dashboard runs pages in threads
@@ -90,6 +97,18 @@ def _is_fresh(con: duckdb.DuckDBPyConnection, period: str, tz: str, wshift: int,
     key = _key(con, period, tz, wshift)
     return (key["format"] == ACTIVITY_FORMAT and key["built_version"] == key["events_version"]
             and key["built_rows"] == key["events_rows"] and (key["neighbours"] or not neighbours))
+
+
+def _build_private(con: duckdb.DuckDBPyConnection, period: str, tz: str, wshift: int) -> None:
+    """Build into a temporary ``activity`` that shadows the workspace's on this cursor only."""
+    catalog = con.execute("SELECT current_database()").fetchall()[0][0]
+    # the catalog name is an identifier (quoted), never a value formatted into SQL
+    con.execute("CREATE OR REPLACE TEMP TABLE activity AS "
+                f"SELECT * FROM {quote_ident(catalog)}.main.activity LIMIT 0")
+    check_event_times(con)
+    build = load_sql("activity_build")
+    params = {"period": period, "tz": tz, "wshift": wshift, "neighbours": True}
+    con.execute(build, {k: v for k, v in params.items() if f"${k}" in build})
 
 
 def _build(con: duckdb.DuckDBPyConnection, period: str, tz: str, wshift: int, neighbours: bool) -> None:

@@ -99,6 +99,33 @@ def test_lifecycle_completes_a_build_that_retention_made_without_neighbours(ws: 
     assert neighbours() == [(True,)]  # the full build serves retention too
 
 
+def test_a_cursor_whose_events_are_a_private_subset_gets_a_private_build(ws: Workspace) -> None:
+    # A retention breakdown runs the metric on a cursor whose `events` is a temporary view of one group.
+    put(ws, [("a", "2026-01-05 10:00+00"), ("a", "2026-01-12 10:00+00"), ("b", "2026-01-06 10:00+00"),
+             ("c", "2026-01-13 10:00+00"), ("c", "2026-01-20 10:00+00"), ("d", "2026-03-02 10:00+00")])
+    everyone = retention(ws.con, period="week", periods=1)
+    cur = ws.con.cursor()
+    catalog = cur.execute("SELECT current_database()").fetchall()[0][0]
+    cur.execute(f'CREATE TEMP VIEW events AS SELECT * FROM "{catalog}".main.events '
+                "WHERE user_id IN ('a', 'd')")
+    group = retention(cur, period="week", periods=1)
+    assert group["cohort_size"].to_list() == [1, 1] and group["p1"].to_list() == [1, None]
+    life = {(r["period_start"], r["status"]): r["users"]
+            for r in lifecycle(cur, period="week").iter_rows(named=True) if r["users"]}
+    assert life == {(date(2026, 1, 5), "new"): 1, (date(2026, 1, 12), "returning"): 1,
+                    (date(2026, 1, 19), "dormant"): -1, (date(2026, 3, 2), "new"): 1}
+    cur.close()
+    other = ws.con.cursor()  # b and c: three events too, as many as a and d, at the same data version
+    other.execute(f'CREATE TEMP VIEW events AS SELECT * FROM "{catalog}".main.events '
+                  "WHERE user_id IN ('b', 'c')")
+    group = retention(other, period="week", periods=1)
+    assert group["cohort_size"].to_list() == [1, 1] and group["p1"].to_list() == [0, None]
+    other.close()
+    assert retention(ws.con, period="week", periods=1).to_dicts() == everyone.to_dicts()
+    builds = ws.con.execute("SELECT events_rows FROM activity_builds").fetchall()
+    assert builds == [(6,)]  # the workspace's build was never replaced by a group's
+
+
 def test_no_user_id_is_stored(ws: Workspace) -> None:
     put(ws, [("canary-7f3a", "2026-01-05 10:00+00"), ("canary-7f3a", "2026-01-14 10:00+00")])
     retention(ws.con)
