@@ -7,5 +7,5 @@ outliers AS (
 SELECT count(*) OVER () AS n, o.user_id, o.ts::VARCHAR AS ts_text, o.batch_id, b.file_name
 FROM outliers o
 LEFT JOIN batches b ON b.batch_id = o.batch_id
-ORDER BY o.batch_id NULLS FIRST, o.ts
+ORDER BY o.batch_id NULLS FIRST, o.ts, o.user_id
 LIMIT 1
