@@ -34,8 +34,9 @@ from analytics.ingest_detect import guess_kind as _guess_kind
 from analytics.ingest_dialect import delimiter_from_name
 from analytics.ingest_kinds import DEFAULT_TS_WINDOW
 from analytics.ingest_load import (DEFAULT_MAX_REJECT_SHARE, LoadRequest, cleanup, fill_rates, load,
-                                   sample_notes, wide_pairs)
+                                   sample_notes, time_rules, wide_pairs)
 from analytics.ingest_read import open_with_sample
+from analytics.ingest_xlsx import sheet_names
 from analytics.sqlfiles import run_sql
 from analytics.workspace import Workspace
 
@@ -79,7 +80,7 @@ class MappingPreview:
     wide_features: list[str] = field(default_factory=list)
     fill: dict[str, float] = field(default_factory=dict)  # column -> share of sampled rows with a value
     sample_rows: int = 0  # how many rows `fill` and `time_rules` were measured on
-    time_rules: dict[str, str] = field(default_factory=dict)  # time field -> how its numbers are read
+    time_rules: dict[str, str] = field(default_factory=dict)  # column -> how its numbers read as times
     warnings: list[str] = field(default_factory=list)  # sparse mapped columns, dates read as yyyymmdd
     sheets: list[str] = field(default_factory=list)  # XLSX: every worksheet
     sheet: str | None = None  # XLSX: the worksheet read
@@ -127,12 +128,20 @@ def detect_mapping(path: str | Path, kind: str, *, delimiter: str | None = None,
     fill = fill_rates(sample)
     fields = resolve_mapping(src.columns, kind, None, None, str(path), fill)
     pairs = wide_pairs(kind, src.columns, fields)
-    rules, warnings = sample_notes(kind, fields, sample)
+    warnings = sample_notes(kind, fields, sample)
     return MappingPreview(columns=src.columns, mapping=fields, required=list(REQUIRED[kind]),
                           sample=sample.head(20), encoding=src.encoding, delimiter=src.delimiter,
                           format=src.format, layout="wide" if pairs else "long", wide_features=list(pairs),
-                          fill=fill, sample_rows=sample.height, time_rules=rules, warnings=warnings,
-                          sheets=src.sheets, sheet=src.sheet)
+                          fill=fill, sample_rows=sample.height, time_rules=time_rules(sample),
+                          warnings=warnings, sheets=src.sheets, sheet=src.sheet)
+
+
+def file_sheets(path: str | Path) -> list[str]:
+    """The sheet names of an XLSX workbook, in order; [] for any other file."""
+    path = Path(path).expanduser()
+    if not path.name.lower().endswith((".xlsx", ".xlsm")):
+        return []
+    return sheet_names(path)
 
 
 def guess_kind(file_name: str, preview: MappingPreview) -> str:

@@ -120,20 +120,29 @@ def column_names(fields: list[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _records(lines: list[str], escape: str, span: int = 50) -> list[str]:
-    """Physical lines joined into records while a quote is open (a quoted value may span lines)."""
-    out: list[str] = []
-    current, open_quote, taken = "", False, 0
-    for line in lines:
-        count = line.count('"') - (line.count('\\"') if escape == "\\" else 0)
-        current += line
-        taken += 1
-        open_quote ^= count % 2 == 1
-        if not open_quote or taken >= span:
-            out.append(current)
-            current, open_quote, taken = "", False, 0
-    if current:
-        out.append(current)
+def _odd(line: str, escape: str) -> bool:
+    count = line.count('"') - (line.count('\\"') if escape == "\\" else 0)
+    return count % 2 == 1
+
+
+def _parsed(lines: list[str], delim: str, escape: str, span: int = 50) -> list[list[str] | None]:
+    """The fields of each record: a line whose quote opens a value that closes on a later line (within
+    `span` lines) is joined with them, as a CSV reader would; None for a line that is broken."""
+    out: list[list[str] | None] = []
+    i = 0
+    while i < len(lines):
+        fields = split_fields(lines[i], delim, '"', escape)
+        if fields is None and delim != WHITESPACE and _odd(lines[i], escape):
+            joined = lines[i]
+            for j in range(i + 1, min(len(lines), i + span)):
+                joined += lines[j]
+                if _odd(lines[j], escape):
+                    whole = split_fields(joined, delim, '"', escape)
+                    if whole is not None:
+                        fields, i = whole, j
+                    break
+        out.append(fields)
+        i += 1
     return out
 
 
@@ -175,11 +184,9 @@ def sniff_dialect(text: str, *, tail: str = "", delimiter: str | None = None) ->
         return Dialect(delimiter or ",", ())
     mixed = len(_endings(sample_lines(text)) | _endings(sample_lines(tail)[1:])) > 1
     escape = "\\" if '\\"' in text and '""' not in text else '"'
-    records = _records(lines, escape)
-    head, data = records[0], records[1:]
 
     def header_of(delim: str) -> list[str] | None:
-        fields = split_fields(head, delim, '"', escape)
+        fields = _parsed(lines[:1], delim, escape)[0]
         if fields and len(fields) > 1 and not fields[-1].strip():  # "a,b,c,": a trailing delimiter
             fields = fields[:-1]
         return fields
@@ -189,8 +196,9 @@ def sniff_dialect(text: str, *, tail: str = "", delimiter: str | None = None) ->
         if header is None:
             return 0.0, 0
         width = len(header)
-        fits = sum(_count(split_fields(ln, delim, '"', escape), width) for ln in data)
-        return (fits / len(data) if data else 1.0), width
+        records = _parsed(lines[1:], delim, escape)
+        fits = sum(_count(fields, width) for fields in records)
+        return (fits / len(records) if records else 1.0), width
 
     if delimiter is None:
         scores = {d: score(d) for d in CANDIDATES}
@@ -206,6 +214,6 @@ def sniff_dialect(text: str, *, tail: str = "", delimiter: str | None = None) ->
                 delimiter = WHITESPACE
             else:  # one column: a delimiter that never occurs keeps each line whole
                 delimiter = next((d for d in CANDIDATES if d not in text), ",")
-    header = header_of(delimiter) or [head.rstrip("\r\n")]
+    header = header_of(delimiter) or [lines[0].rstrip("\r\n")]
     consistent, _ = score(delimiter)
     return Dialect(delimiter, column_names(header), '"', escape, mixed, consistent)

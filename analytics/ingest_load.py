@@ -192,26 +192,33 @@ def fill_rates(sample: pl.DataFrame) -> dict[str, float]:
             for c in sample.columns}
 
 
-def sample_notes(kind: str, fields: dict[str, str | None],
-                 sample: pl.DataFrame) -> tuple[dict[str, str], list[str]]:
-    """Per time field, how its numbers are read; and the warnings a load summary repeats (calendar
-    integers chosen over epoch seconds, mapped columns filled in less than `MIN_FILL` of the sample)."""
-    rules: dict[str, str] = {}
+def time_rules(sample: pl.DataFrame) -> dict[str, str]:
+    """Column -> how the plain numbers in it are read when it is a time (calendar dates or which epoch
+    unit), for the columns of the sample that hold numbers."""
+    out = {}
+    for col in sample.columns:
+        text, _ = K.describe_times(sample[col].cast(pl.Utf8).to_list())
+        if text:
+            out[col] = text
+    return out
+
+
+def sample_notes(kind: str, fields: dict[str, str | None], sample: pl.DataFrame) -> list[str]:
+    """The warnings a load summary repeats: calendar integers chosen over epoch seconds for a time
+    field, mapped columns filled in less than `MIN_FILL` of the sampled rows."""
     warnings: list[str] = []
     fill = fill_rates(sample)
     for fld, col in fields.items():
         if col is None or col not in sample.columns:
             continue
         if K.FIELD_TYPES[kind].get(fld) == "ts":
-            text, calendar = K.describe_times(sample[col].to_list())
-            if text:
-                rules[fld] = text
-                if calendar:
-                    warnings.append(f"{fld} <- column {col!r}: {text}")
+            text, calendar = K.describe_times(sample[col].cast(pl.Utf8).to_list())
+            if text and calendar:
+                warnings.append(f"{fld} <- column {col!r}: {text}")
         if sample.height and fill.get(col, 1.0) < MIN_FILL:
             warnings.append(f"{fld} <- column {col!r} is filled in only {fill[col]:.0%} of the first "
                             f"{sample.height:,} rows")
-    return rules, warnings
+    return warnings
 
 
 def _sheets_hint(src: Source) -> str:
@@ -278,7 +285,7 @@ def _load_source(ws: Workspace, cur: duckdb.DuckDBPyConnection, req: LoadRequest
     absent = [f for f, c in fields.items()
               if c is None and f not in constants and f not in REQUIRED[kind] and not pairs]
     warnings = [f"no column found for the optional field(s) {', '.join(absent)}"] if absent else []
-    warnings += sample_notes(kind, fields, sample)[1]
+    warnings += sample_notes(kind, fields, sample)
     params: dict[str, Any] = {f"ul_c_{k}": v for k, v in constants.items()}
     params.update(ul_ts_formats=K.TS_FORMATS, ul_kano_keys=KANO_KEYS, ul_kano_codes=KANO_CODES,
                   ul_ts_min=datetime.combine(req.ts_window[0], datetime.min.time(), UTC),

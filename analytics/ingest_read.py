@@ -252,8 +252,9 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, *, del
             raise InputFileError(f"cannot be read as PARQUET: {str(exc).splitlines()[0]}", file=str(path),
                                  hint="Check the format, or save it as UTF-8 CSV.") from exc
         columns = [row[0] for row in described]
-        # a float NaN is a missing value, not the text "nan"
-        casts = [f"CASE WHEN NOT isnan({quote_ident(c)}) THEN CAST({quote_ident(c)} AS VARCHAR) END"
+        # a float NaN (or infinity) is a missing value, not the text "nan" (isnan() is folded away by
+        # DuckDB's statistics when the file's min/max leave NaN out; isfinite() is not)
+        casts = [f"CASE WHEN isfinite({quote_ident(c)}) THEN CAST({quote_ident(c)} AS VARCHAR) END"
                  if str(t).upper() in ("FLOAT", "DOUBLE") else f"CAST({quote_ident(c)} AS VARCHAR)"
                  for c, t, *_ in described]
         relation = ("(SELECT " + ", ".join(f"{expr} AS {quote_ident(c)}" for expr, c in zip(casts, columns,

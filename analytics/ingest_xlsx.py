@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from analytics.errors import InputFileError
 from analytics.ingest_dialect import column_names
@@ -79,12 +80,14 @@ def _open(path: Path, data_only: bool) -> Any:
 
 
 def sheet_names(path: Path) -> list[str]:
-    """The names of the workbook's worksheets, in order."""
-    book = _open(path, True)
+    """The names of the workbook's sheets, in order, from ``xl/workbook.xml`` alone (no cell is read;
+    [] when the file is not a readable workbook)."""
     try:
-        return [ws.title for ws in book.worksheets]
-    finally:
-        book.close()
+        with zipfile.ZipFile(path) as zf, zf.open("xl/workbook.xml") as fh:
+            root = ElementTree.parse(fh).getroot()
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError):
+        return []
+    return [el.get("name", "") for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "sheet"]
 
 
 def xlsx_to_csv(path: Path, out: Path, sheet: str | None = None) -> XlsxSheet:

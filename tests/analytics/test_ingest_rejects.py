@@ -180,7 +180,8 @@ def test_mapping_errors_name_file_column_and_alternatives(ws, tmp_path: Path) ->
     with pytest.raises(InputFileError, match="required field.*user_id, event, ts") as exc:
         ingest_file(ws, "events", path)
     assert "f.csv" in str(exc.value) and "--map user_id=COLUMN" in str(exc.value)
-    with pytest.raises(InputFileError, match=r"has no column 'uid'.*Available columns: 'who', 'what', 'when'"):
+    listed = r"has no column 'uid'.*Available columns: 'who', 'what', 'when'"
+    with pytest.raises(InputFileError, match=listed):
         ingest_file(ws, "events", path, mapping={"user_id": "uid", "event": "what", "ts": "when"})
     with pytest.raises(UserLensError, match="has no field 'colour'"):
         ingest_file(ws, "events", path, mapping={"colour": "who"})
