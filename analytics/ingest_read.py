@@ -275,7 +275,9 @@ def read_sample(con: duckdb.DuckDBPyConnection, src: Source, rows: int = SAMPLE_
     cannot parse them (the caller may then read the file again with ``repair=True``)."""
     cols = ", ".join(quote_ident(c) for c in src.columns)
     where = f" WHERE {REASON} IS NULL" if src.rewritten else ""
-    return con.sql(f"SELECT {cols} FROM {src.relation}{where} LIMIT {int(rows)}").pl()
+    found = con.execute(f"SELECT {cols} FROM {src.relation}{where} LIMIT {int(rows)}").fetchall()
+    # built from Python rows: .pl() would import pyarrow (a third of a second) on every CLI load
+    return pl.DataFrame(found, schema={c: pl.Utf8 for c in src.columns}, orient="row")
 
 
 def open_with_sample(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, *,
