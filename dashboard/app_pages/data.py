@@ -17,6 +17,7 @@ from analytics.errors import UserLensError
 from analytics.ingest import FilePlan, MappingPreview, file_sheets, guess_kind, load_files
 from analytics.ingest_detect import KINDS, MIN_FILL
 from analytics.ingest_dialect import DELIMITER_NAMES
+from analytics.ingest_kinds import FIELD_TYPES
 from dashboard import cache, ui
 
 NONE = "(not in this file)"
@@ -120,7 +121,7 @@ def mapping_editor(name: str, upload_key: str, path: Path, kind: str, preview: M
                    "row.",
                    icon=":material/warning:")
     for fld, col in chosen.items():
-        if col in preview.time_rules and fld in ("ts", "signup_ts", "first_seen"):
+        if col in preview.time_rules and FIELD_TYPES[kind].get(fld) == "ts":
             st.caption(f"Times in {fld} ← {col!r}: {preview.time_rules[col]}.")
     missing = [f for f in preview.required
                if f not in chosen and f not in constants and preview.layout != "wide"]
