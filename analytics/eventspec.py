@@ -92,9 +92,9 @@ def require_events(con: duckdb.DuckDBPyConnection, names: Iterable[str], *,
     for name in wanted:
         if name not in have:
             close = difflib.get_close_matches(name, known, n=1)
-            hint = f"did you mean {close[0]!r}" if close else f"known names include {', '.join(known[:5])}"
+            hint = f"did you mean {close[0]!r}?" if close else f"known names include {', '.join(known[:5])}."
             grouped = " after grouping" if rules else ""
-            raise UserLensError(f"No event is named {name!r}{grouped} (the {what}); {hint}.")
+            raise UserLensError(f"No event is named {name!r}{grouped} (the {what}): {hint}")
 
 
 def json_path(key: str) -> str:
