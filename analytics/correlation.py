@@ -45,7 +45,8 @@ def parse_target(target: str) -> dict[str, Any]:
     if kind == "funnel":
         steps = [s.strip() for s in rest.split(",") if s.strip()]
         if len(steps) < 2:
-            raise UserLensError(f"The target {target!r} needs at least two funnel steps: e.g. funnel:signup,purchase.")
+            raise UserLensError(f"The target {target!r} needs at least two funnel steps: "
+                                "e.g. funnel:signup,purchase.")
         return {"target_kind": "funnel", "steps": steps, "k": 1}
     if kind == "retained" and rest.strip().isdigit() and int(rest) >= 1:
         return {"target_kind": "retained", "steps": ["_"], "k": int(rest)}

@@ -122,8 +122,9 @@ def parse_breakdown(text: str | Breakdown | None) -> Breakdown | None:
         return None
     kind, sep, key = str(text).strip().partition(":")
     if not sep or kind not in BREAKDOWN_KINDS or not key.strip():
-        raise UserLensError(f"The breakdown {text!r} is not attr:KEY or prop:KEY: write --breakdown attr:plan "
-                            "for a user attribute or --breakdown prop:platform for an event property.")
+        raise UserLensError(f"The breakdown {text!r} is not attr:KEY or prop:KEY: write --breakdown "
+                            "attr:plan for a user attribute or --breakdown prop:platform for an event "
+                            "property.")
     return Breakdown(kind, key.strip())
 
 

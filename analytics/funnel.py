@@ -116,7 +116,8 @@ def funnel_params(steps: list[str], window_days: float, exclude: Sequence[Exclus
     opt = _optional_positions(optional, steps)
     exclusions = [parse_exclusion(x, n) for x in exclude]
     if not isinstance(top, int) or top < 1:
-        raise UserLensError(f"The breakdown shows the top N values: N must be a whole number >= 1, not {top!r}.")
+        raise UserLensError(f"The breakdown shows the top N values: N must be a whole number >= 1, "
+                            f"not {top!r}.")
     link_k, link_j = [], []
     for k in range(2, n + 1):
         j = k - 1

@@ -169,8 +169,10 @@ def path_edges(paths_frame: pl.DataFrame, *, anchor: str = "start") -> pl.DataFr
 
 
 def paths_json(paths_frame: pl.DataFrame, edges: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
-    """The CLI document ``{"paths": [{"path", "users"}], "edges": [{"step", "source", "target", "users"}]}``."""
-    return {"paths": [{"path": list(p), "users": int(u)} for p, u in paths_frame.select("path", "users").iter_rows()],
+    """The CLI document ``{"paths": [{"path", "users"}], "edges": [{"step", "source", "target",
+    "users"}]}``."""
+    return {"paths": [{"path": list(p), "users": int(u)}
+                      for p, u in paths_frame.select("path", "users").iter_rows()],
             "edges": [{"step": int(s), "source": a, "target": b, "users": int(u)}
                       for s, a, b, u in edges.select("step", "source", "target", "users").iter_rows()]}
 

@@ -32,14 +32,16 @@ def breakdown_values(con: duckdb.DuckDBPyConnection, *, breakdown: str | Breakdo
     """``user_id``, ``value``: each user's breakdown value (users with an `event` event; any when None)."""
     bd = parse_breakdown(breakdown)
     if bd is None:
-        raise UserLensError("Name the breakdown: attr:KEY (a user attribute) or prop:KEY (an event property).")
+        raise UserLensError("Name the breakdown: attr:KEY (a user attribute) or prop:KEY "
+                            "(an event property).")
     return run_sql(con, "breakdown_values", event=event or None, **breakdown_params(bd))
 
 
 def ranked_groups(values: pl.DataFrame, top: int) -> pl.DataFrame:
     """``user_id``, ``breakdown``, ``rank``: the top `top` values by users keep their name, the rest OTHER."""
     if not isinstance(top, int) or top < 1:
-        raise UserLensError(f"The breakdown shows the top N values: N must be a whole number >= 1, not {top!r}.")
+        raise UserLensError(f"The breakdown shows the top N values: N must be a whole number >= 1, "
+                            f"not {top!r}.")
     ranks = (values.group_by("value").agg(pl.len().alias("n")).sort(["n", "value"], descending=[True, False])
              .with_row_index("rank", offset=1))
     return (values.join(ranks, on="value").select(

@@ -55,7 +55,8 @@ def sankey_links(edges: pl.DataFrame, *, anchor: str = "start", top: int = 8) ->
             .sort(["step", "users", "source", "target"], descending=[False, True, False, False]))
 
 
-def paths_sankey(edges: pl.DataFrame, *, anchor: str = "start", top: int = 8, event: str | None = None) -> go.Figure:
+def paths_sankey(edges: pl.DataFrame, *, anchor: str = "start", top: int = 8,
+                 event: str | None = None) -> go.Figure:
     """Sankey of the paths from (``start``) or to (``end``) an event, `top` events per step.
 
     Parameters
@@ -79,7 +80,10 @@ def paths_sankey(edges: pl.DataFrame, *, anchor: str = "start", top: int = 8, ev
     src, dst, val = [], [], []
     for step, source, target, users in links.iter_rows():
         # positions count from E (0): in start mode the source sits at step-1, in end mode at step
-        ends = ((step - 1, source), (step, target)) if anchor == "start" else ((step, source), (step - 1, target))
+        if anchor == "start":
+            ends = ((step - 1, source), (step, target))
+        else:
+            ends = ((step, source), (step - 1, target))
         ids = []
         for key in ends:
             index.setdefault(key, len(index))
@@ -111,14 +115,24 @@ def paths_sankey(edges: pl.DataFrame, *, anchor: str = "start", top: int = 8, ev
     return fig
 
 
+def _offsets(frame: pl.DataFrame) -> list[int]:
+    """Every offset from the smallest to the largest in the frame."""
+    if not frame.height:
+        return []
+    return list(range(int(frame["offset"].min()), int(frame["offset"].max()) + 1))
+
+
 def step_matrix_heatmap(matrix: pl.DataFrame, *, max_events: int = 15) -> go.Figure:
     """Events × offsets heatmap of the share of users (a :func:`analytics.stepmatrix.step_matrix` result).
 
     Rows are the `max_events` events with the largest summed share (the anchor first); empty cells are 0.
     """
-    offsets = list(range(int(matrix["offset"].min()), int(matrix["offset"].max()) + 1)) if matrix.height else []
-    order = (matrix.group_by("event").agg(pl.col("share").sum(), (pl.col("offset") == 0).any().alias("anchor"))
-             .sort(["anchor", "share", "event"], descending=[True, True, False])["event"].head(max_events).to_list())
+    offsets = _offsets(matrix)
+    totals = matrix.group_by("event").agg(pl.col("share").sum(),
+                                          (pl.col("offset") == 0).any().alias("anchor"))
+    order = (totals
+             .sort(["anchor", "share", "event"], descending=[True, True, False])["event"]
+             .head(max_events).to_list())
     cell = {(e, o): s for e, o, s in matrix.select("event", "offset", "share").iter_rows()}
     z = [[100 * cell.get((e, o), 0.0) for o in offsets] for e in order]
     base = int(matrix["base"][0]) if matrix.height else 0
@@ -132,8 +146,8 @@ def step_matrix_heatmap(matrix: pl.DataFrame, *, max_events: int = 15) -> go.Fig
 
 def step_matrix_difference_heatmap(diff: pl.DataFrame, *, labels: tuple[str, str] = ("A", "B"),
                                    max_events: int = 15) -> go.Figure:
-    """Diverging heatmap of share A − share B (a :func:`analytics.stepmatrix.step_matrix_difference` result)."""
-    offsets = list(range(int(diff["offset"].min()), int(diff["offset"].max()) + 1)) if diff.height else []
+    """Diverging heatmap of share A − share B (an ``analytics.stepmatrix.step_matrix_difference`` frame)."""
+    offsets = _offsets(diff)
     order = (diff.group_by("event").agg(pl.col("difference").abs().sum().alias("size"))
              .sort(["size", "event"], descending=[True, False])["event"].head(max_events).to_list())
     cell = {(e, o): d for e, o, d in diff.select("event", "offset", "difference").iter_rows()}
@@ -155,7 +169,8 @@ def funnel_breakdown_bars(frame: pl.DataFrame) -> go.Figure:
         fig.add_trace(go.Bar(x=[f"{s}. {n}" for s, n in zip(part["step"], part["step_name"], strict=True)],
                              y=[None if v is None else 100 * v for v in part["conversion_from_start"]],
                              name=str(value), customdata=part["users"].to_list(),
-                             hovertemplate=f"{value}<br>%{{x}}: %{{y:.1f}}% (%{{customdata}} users)<extra></extra>"))
+                             hovertemplate=f"{value}<br>%{{x}}: %{{y:.1f}}% "
+                                           "(%{customdata} users)<extra></extra>"))
     fig.update_layout(barmode="group", title="Funnel by breakdown value", yaxis_title="% of step 1",
                       yaxis={"range": [0, 100]})
     return fig
@@ -174,12 +189,13 @@ def retention_breakdown_curves(average: pl.DataFrame, *, period: str = "week") -
 
 
 def odds_ratio_chart(signals: pl.DataFrame) -> go.Figure:
-    """Odds ratios with their 95 % intervals on a log axis (rows of :func:`analytics.correlation.correlation`)."""
+    """Odds ratios with their 95 % intervals on a log axis (rows of ``analytics.correlation.correlation``)."""
     rows = signals.sort("odds_ratio")
     labels = [f"{f} ({100 * s:.0f}% of users)" for f, s in zip(rows["feature"], rows["share"], strict=True)]
     ors = rows["odds_ratio"].to_list()
     fig = go.Figure(go.Scatter(
-        x=ors, y=labels, mode="markers", marker={"color": ["#2ca02c" if v > 1 else "#d62728" for v in ors], "size": 9},
+        x=ors, y=labels, mode="markers",
+        marker={"color": ["#2ca02c" if v > 1 else "#d62728" for v in ors], "size": 9},
         error_x={"type": "data", "symmetric": False,
                  "array": [h - v for h, v in zip(rows["ci_high"], ors, strict=True)],
                  "arrayminus": [v - lo for lo, v in zip(rows["ci_low"], ors, strict=True)]},

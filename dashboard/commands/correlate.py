@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from dashboard.commands._common import add_format_arg, add_workspace_arg, print_frame, print_json, workspace_from
+from dashboard.commands._common import (add_format_arg, add_workspace_arg, print_frame, print_json,
+                                       workspace_from)
 
 COLUMNS = ["kind", "feature", "users", "share", "success_with", "success_without", "odds_ratio", "ci_low",
            "ci_high", "significant"]

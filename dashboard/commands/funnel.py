@@ -18,8 +18,8 @@ from dashboard.commands._common import (add_format_arg, add_workspace_arg, print
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("funnel", help="ordered conversion funnel over event names",
-                       description=__doc__.split("\n\n", 1)[0],
-                       epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+                       description=__doc__.split("\n\n", 1)[0], epilog=__doc__.split("\n\n", 1)[1],
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     add_workspace_arg(p)
     p.add_argument("--steps", required=True, metavar="A,B,C", help="event names in order, comma-separated")
     p.add_argument("--window-days", type=float, default=14, help="conversion window from the step-1 event")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from dashboard.commands._common import add_format_arg, add_workspace_arg, print_frame, print_json, workspace_from
+from dashboard.commands._common import (add_format_arg, add_workspace_arg, print_frame, print_json,
+                                       workspace_from)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,11 +22,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     anchor = p.add_mutually_exclusive_group(required=True)
     anchor.add_argument("--start", metavar="E", help="paths from each user's first E onwards, in its session")
     anchor.add_argument("--end", metavar="E", help="paths leading up to each user's first E, in its session")
-    p.add_argument("--steps", type=int, default=5, metavar="N", help="events per path, E included (2-20; default 5)")
+    p.add_argument("--steps", type=int, default=5, metavar="N",
+                   help="events per path, E included (2-20; default 5)")
     p.add_argument("--group", action="append", default=[], metavar="REGEX=NAME",
                    help="rename events matching REGEX to NAME before the paths (first matching rule wins); "
                    "repeatable")
-    p.add_argument("--edges", action="store_true", help="table/csv: print the Sankey edges instead of the paths")
+    p.add_argument("--edges", action="store_true",
+                   help="table/csv: print the Sankey edges instead of the paths")
     p.add_argument("--limit", type=int, default=None, metavar="N",
                    help="table/csv: at most N rows (default 20 for a table, all for csv)")
     add_format_arg(p)

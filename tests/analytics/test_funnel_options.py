@@ -168,6 +168,23 @@ def test_breakdown_by_event_property_uses_the_first_step_one_event(ws: Workspace
 
 
 # --------------------------------------------------------------------------- exhaustive reference
+def _every_chain(evs, steps, window, exclusions, optional, best, level, idx, start) -> None:
+    """Extend the chain ending at (level, evs[idx]) by every allowed next event, recursively."""
+    ts, name = evs[idx]
+    for q in range(level + 1, len(steps) + 1):
+        for j, (t2, n2) in enumerate(evs):
+            if n2 != steps[q - 1] or t2 > start + window or not (t2 > ts or (t2 == ts and n2 != name)):
+                continue
+            if any(i < q and k > level and xn == x_name and ts < xt < t2
+                   for x_name, i, k in exclusions for xt, xn in evs):
+                continue
+            if (q, j) not in best or (start, ts) > best[(q, j)]:
+                best[(q, j)] = (start, ts)
+            _every_chain(evs, steps, window, exclusions, optional, best, q, j, start)
+        if q not in optional:  # a required step cannot be skipped
+            break
+
+
 def reference(rows: list[tuple[str, str, datetime]], steps: list[str], window: timedelta,
               exclusions: list[tuple[str, int, int]], optional: set[int]) -> list[tuple[int, float | None]]:
     """Per step: (users, median seconds to the continued event), by enumerating every chain.
@@ -185,32 +202,13 @@ def reference(rows: list[tuple[str, str, datetime]], steps: list[str], window: t
     reached: list[dict[str, tuple[datetime, float | None]]] = [{} for _ in range(n + 1)]
     for user, evs in by_user.items():
         evs.sort()
-        best: dict[tuple[int, int], tuple[datetime, datetime | None]] = {}  # (level, idx) -> (start, prev)
-
-        def grow(level: int, idx: int, start: datetime) -> None:
-            ts, name = evs[idx]
-            for q in range(level + 1, n + 1):
-                for j, (t2, n2) in enumerate(evs):
-                    if n2 != steps[q - 1] or t2 > start + window:
-                        continue
-                    if not (t2 > ts or (t2 == ts and n2 != name)):
-                        continue
-                    if any(i < q and k > level and xn == x_name and ts < xt < t2
-                           for x_name, i, k in exclusions for xt, xn in evs):
-                        continue
-                    key, cand = (q, j), (start, ts)
-                    if key not in best or cand > best[key]:
-                        best[key] = cand
-                        grow(q, j, start)
-                if q not in optional:
-                    break
-
+        # (level, event index) -> the best (start, previous event time) over every chain ending there
+        best: dict[tuple[int, int], tuple[datetime, datetime | None]] = {}
         for idx, (ts, name) in enumerate(evs):
             if name == steps[0]:
-                if (1, idx) not in best:
-                    best[(1, idx)] = (ts, None)
-                grow(1, idx, ts)
-        for (level, idx), (start, prev) in best.items():
+                best[(1, idx)] = (ts, None)
+                _every_chain(evs, steps, window, exclusions, optional, best, 1, idx, ts)
+        for (level, idx), (_start, prev) in best.items():
             ts = evs[idx][0]
             gap = None if prev is None else (ts - prev).total_seconds()
             if user not in reached[level] or ts < reached[level][user][0]:
@@ -243,3 +241,41 @@ def test_options_agree_with_the_exhaustive_reference(ws: Workspace, rows, steps,
     want = reference(rows, steps, timedelta(days=days), exclusions, optional)
     assert frame["users"].to_list() == [u for u, _ in want]
     assert frame["median_seconds_from_previous"].to_list() == [m for _, m in want]
+
+
+def test_cli_funnel_options_json_and_errors(tmp_path, capsys) -> None:
+    from dashboard.cli import main
+
+    path = str(tmp_path / "w.duckdb")
+    ws = Workspace(path)
+    try:
+        put(ws, [("p", "A", 0), ("p", "B", 1), ("p", "X", 2), ("p", "C", 3), ("q", "A", 0), ("q", "C", 2)],
+            users={"p": {"plan": "pro"}, "q": {"plan": "free"}})
+    finally:
+        ws.close()
+    argv = ["funnel", "--workspace", path, "--steps", "A,B,C", "--format", "json"]
+    assert main(argv) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert plain["meta"] == {"steps": ["A", "B", "C"], "window_days": 14}
+    assert [r["users"] for r in plain["rows"]] == [2, 1, 1]
+    assert set(plain["rows"][0]) == {"step", "step_name", "users", "conversion_from_start",
+                                     "conversion_from_previous", "median_seconds_from_previous"}
+    assert main([*argv, "--exclude", "X:2", "--optional", "B", "--breakdown", "attr:plan"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["meta"]["exclude"] == [{"event": "X", "from_step": 2, "to_step": 3}]
+    assert doc["meta"]["optional"] == ["B"] and doc["meta"]["breakdown"] == "attr:plan"
+    got = {(r["breakdown"], r["step"]): r["users"] for r in doc["rows"]}
+    # p: X between B and C drops it at B; q skips the optional B and converts
+    assert got == {("free", 1): 1, ("free", 2): 0, ("free", 3): 1,
+                   ("pro", 1): 1, ("pro", 2): 1, ("pro", 3): 0}
+    for extra, message in ((["--exclude", "Y:1"], "No event is named 'Y'"),
+                           (["--exclude", "X:3"], "outside this 3-step funnel"),
+                           (["--optional", "A"], "Step 1 cannot be optional"),
+                           (["--breakdown", "plan"], "attr:KEY or prop:KEY")):
+        assert main([*argv, *extra]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1
+    assert main(["funnel", "--workspace", path, "--steps", "A,Nope"]) == 2
+    assert "No event is named 'Nope'" in capsys.readouterr().err
+    assert main(["funnel", "--workspace", path, "--steps", "A"]) == 2
+    assert "at least two steps" in capsys.readouterr().err

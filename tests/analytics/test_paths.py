@@ -3,6 +3,7 @@ against a brute-force reference written from the DESIGN text under hypothesis.""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,8 @@ def put(ws: Workspace, rows: list[tuple]) -> None:
     with ws.write("events") as cur:
         cur.execute("DELETE FROM events")
         cur.executemany("INSERT INTO events (user_id, event, ts, session_id) VALUES (?, ?, ?, ?)",
-                        [(r[0], r[1], T0 + timedelta(seconds=r[2]), r[3] if len(r) > 3 else None) for r in rows])
+                        [(r[0], r[1], T0 + timedelta(seconds=r[2]), r[3] if len(r) > 3 else None)
+                         for r in rows])
 
 
 def per_user(ws: Workspace, **kw) -> dict[str, list[str]]:
@@ -170,7 +172,8 @@ def reference(rows, rules, event, steps, mode):
         chrono = list(path) if mode == "start" else list(reversed(path))
         for i in range(1, len(chrono)):
             edges[(i, *((chrono[i - 1], chrono[i]) if mode == "start" else (chrono[i], chrono[i - 1])))] += n
-    edge_rows = sorted(((s, a, b, n) for (s, a, b), n in edges.items()), key=lambda r: (r[0], -r[3], r[1], r[2]))
+    edge_rows = sorted(((s, a, b, n) for (s, a, b), n in edges.items()),
+                       key=lambda r: (r[0], -r[3], r[1], r[2]))
     return [(list(p), n) for p, n in ordered], edge_rows
 
 
@@ -179,9 +182,11 @@ def reference(rows, rules, event, steps, mode):
                                st.sampled_from(["E", "F", "G", "task_a", "task_b"]),
                                st.sampled_from([0, 60, 1799, 1800, 1860, 3599, 3600, 5400]),
                                st.sampled_from([None, None, None, "s1", "s2"])), min_size=1, max_size=25),
-       event=st.sampled_from(["E", "F", "task"]), steps=st.integers(2, 5), mode=st.sampled_from(["start", "end"]),
+       event=st.sampled_from(["E", "F", "task"]), steps=st.integers(2, 5),
+       mode=st.sampled_from(["start", "end"]),
        grouping=st.booleans())
-def test_paths_agree_with_the_brute_force_reference(ws: Workspace, rows, event, steps, mode, grouping) -> None:
+def test_paths_agree_with_the_brute_force_reference(ws: Workspace, rows, event, steps, mode,
+                                                     grouping) -> None:
     rules = [("^task_", "task")] if grouping else []
     if event == "task" and not grouping:
         event = "task_a"
@@ -195,3 +200,73 @@ def test_paths_agree_with_the_brute_force_reference(ws: Workspace, rows, event, 
     want_paths, want_edges = reference(rows, rules, event, steps, mode)
     assert list(zip(frame["path"].to_list(), frame["users"].to_list(), strict=True)) == want_paths
     assert path_edges(frame, anchor=mode).rows() == want_edges
+
+
+# ------------------------------------------------------------------------------------------ step matrix
+def test_step_matrix_shares_over_users_with_e_by_hand(ws: Workspace) -> None:
+    from analytics.stepmatrix import step_matrix, step_matrix_difference
+
+    put(ws, [("a", "X", 0), ("a", "E", 10), ("a", "F", 20), ("a", "G", 30),
+             ("b", "E", 0), ("b", "F", 10),
+             ("c", "Y", 0), ("c", "Y", 5), ("c", "E", 10),  # Y Y collapses: one step before E
+             ("d", "F", 0)])  # no E: not in the denominator
+    m = step_matrix(ws.con, event="E", k=2)
+    cells = {(r["event"], r["offset"]): (r["users"], r["share"]) for r in m.iter_rows(named=True)}
+    assert cells == {("X", -1): (1, 1 / 3), ("Y", -1): (1, 1 / 3), ("E", 0): (3, 1.0), ("F", 1): (2, 2 / 3),
+                     ("G", 2): (1, 1 / 3)}
+    assert m["base"].unique().to_list() == [3]
+    only_ab = step_matrix(ws.con, event="E", k=2, users={"a", "b", "d"})  # d has no E: base 2
+    shares = {(r["event"], r["offset"]): r["share"] for r in only_ab.iter_rows(named=True)}
+    assert shares[("F", 1)] == 1.0
+    diff = step_matrix_difference(ws.con, event="E", k=2, group_a={"a", "b"})  # B = the others with E: c
+    rows = {(r["event"], r["offset"]): r for r in diff.iter_rows(named=True)}
+    f1 = rows[("F", 1)]
+    assert (f1["share_a"], f1["share_b"], f1["difference"]) == (1.0, 0.0, 1.0)
+    assert rows[("Y", -1)]["difference"] == -1.0 and rows[("E", 0)]["difference"] == 0.0
+    assert (rows[("X", -1)]["base_a"], rows[("X", -1)]["base_b"]) == (2, 1)
+
+
+def test_step_matrix_groups_by_attribute(ws: Workspace) -> None:
+    import json
+
+    from analytics.stepmatrix import step_matrix_difference
+
+    put(ws, [("a", "E", 0), ("a", "F", 10), ("b", "E", 0), ("b", "G", 10), ("c", "E", 0), ("c", "F", 10)])
+    with ws.write("users") as cur:
+        cur.executemany("INSERT INTO users (user_id, attributes) VALUES (?, ?)",
+                        [("a", json.dumps({"plan": "pro"})), ("b", json.dumps({"plan": "free"})),
+                         ("c", json.dumps({"plan": "free"}))])
+    diff = step_matrix_difference(ws.con, event="E", k=1, group_a="attr:plan=pro", group_b="attr:plan=free")
+    rows = {(r["event"], r["offset"]): r["difference"] for r in diff.iter_rows(named=True)}
+    assert rows == {("E", 0): 0.0, ("F", 1): 0.5, ("G", 1): -0.5}
+    with pytest.raises(UserLensError, match="Both groups need users"):
+        step_matrix_difference(ws.con, event="E", k=1, group_a="attr:plan=team")
+    with pytest.raises(UserLensError, match="1 to 10 steps"):
+        step_matrix_difference(ws.con, event="E", k=0, group_a="attr:plan=pro")
+
+
+# ---------------------------------------------------------------------------------------------- CLI
+def test_cli_paths_json_shape_and_errors(tmp_path, capsys) -> None:
+    from dashboard.cli import main
+
+    path = str(tmp_path / "w.duckdb")
+    ws = Workspace(path)
+    try:
+        put(ws, [("a", "E", 0), ("a", "F", 10), ("b", "E", 0), ("b", "F", 10), ("c", "X", 0), ("c", "E", 10)])
+    finally:
+        ws.close()
+    assert main(["paths", "--workspace", path, "--start", "E", "--steps", "3", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc == {"paths": [{"path": ["E", "F"], "users": 2}, {"path": ["E"], "users": 1}],
+                   "edges": [{"step": 1, "source": "E", "target": "F", "users": 2}]}
+    assert main(["paths", "--workspace", path, "--end", "E", "--format", "json"]) == 0
+    edges = json.loads(capsys.readouterr().out)["edges"]
+    assert edges == [{"step": 1, "source": "X", "target": "E", "users": 1}]
+    for argv, message in ((["--start", "Q"], "No event is named 'Q'"),
+                          (["--start", "E", "--group", "[=x"], "not a valid regular expression"),
+                          (["--start", "E", "--steps", "1"], "from 2 to 20 steps")):
+        assert main(["paths", "--workspace", path, *argv]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert main(["paths", "--workspace", path, "--start", "E", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "rank,path,events,users,share"
