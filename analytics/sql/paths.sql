@@ -20,11 +20,14 @@ ev AS NOT MATERIALIZED (
     UNION ALL
     SELECT e.user_id, m.name, e.ts, e.session_id FROM events e JOIN mapped m ON m.event = e.event
 ),
+e_rows AS NOT MATERIALIZED (
+    SELECT user_id, ts, session_id FROM ev WHERE name = $event
+),
 anchor AS (  -- the user's first E; at one instant in several sessions: the session-less one, then the least id
-    SELECT user_id, ts AS t0, session_id AS sid
-    FROM ev
-    WHERE name = $event
-    QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY ts, session_id NULLS FIRST) = 1
+    SELECT f.user_id, f.t0, arg_min_null(e.session_id, (e.session_id IS NOT NULL, e.session_id)) AS sid
+    FROM (SELECT user_id, min(ts) AS t0 FROM e_rows GROUP BY user_id) f
+    JOIN e_rows e ON e.user_id = f.user_id AND e.ts = f.t0
+    GROUP BY f.user_id, f.t0
 ),
 sess AS (  -- the anchor's session stream, with the gap and the name of the previous event in (ts, name) order
     SELECT e.user_id, e.name, e.ts,
