@@ -5,9 +5,9 @@ Of the users who start onboarding, those who never complete their profile open t
 The article is viewed in the onboarding session, 40 s to 6.5 min after ``onboarding_started``,
 before the session's next event and on the same UTC day (so it adds no active day, week or return:
 DAU, retention, lifecycle and the experiment read exactly as before), so for stuck users it is where
-the session — and usually their journey — ends. The draws come from their own generator (``default_rng([seed, story.HELP_STREAM])``)
-and the events are only *added*: every other event, and the order of the existing rows, stays as the
-main simulation wrote it.
+the session — and usually their journey — ends. The draws come from their own generator
+(``default_rng([seed, story.HELP_STREAM])``) and the events are only *added*: every other event, and
+the order of the existing rows, stays as the main simulation wrote it.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def add_help_detours(ev: pl.DataFrame, seed: int) -> pl.DataFrame:
     rng = np.random.default_rng([seed, story.HELP_STREAM])
     started = (ev.filter(pl.col("event") == "onboarding_started")
                .group_by("u").agg(pl.col("ts").min().alias("t_onb"), pl.col("sess").first()).sort("u"))
-    done = ev.filter(pl.col("event") == "profile_completed").select("u").unique().with_columns(done=pl.lit(True))
+    done = (ev.filter(pl.col("event") == "profile_completed").select("u").unique()
+            .with_columns(done=pl.lit(True)))
     cand = started.join(done, on="u", how="left").with_columns(pl.col("done").fill_null(False)).sort("u")
     # the next event of the same session after onboarding_started (the help view must come before it)
     nxt = (ev.join(cand.select("u", "sess", "t_onb"), on=["u", "sess"])
