@@ -28,6 +28,7 @@ from analytics.ingest_detect import REQUIRED, resolve_mapping, wide_kano_feature
 from analytics.ingest_read import Source, file_sha256, open_source
 from analytics.kano_answers import KANO_CODES, KANO_KEYS
 from analytics.pseudonymise import hmac_params
+from analytics.pseudonymise_batch import pseudonymise_batch
 from analytics.sqlfiles import quote_ident, quote_literal
 from analytics.workspace import Workspace
 
@@ -219,6 +220,8 @@ def load(ws: Workspace, cur: duckdb.DuckDBPyConnection, kind: str, path: Path, n
                      "rows_rejected, mapping) VALUES ($b, $k, $f, $s, $r, $l, $j, $m)",
                      {"b": batch_id, "k": kind, "f": name, "s": sha, "r": read, "l": loaded,
                       "j": read - loaded, "m": json.dumps(record, ensure_ascii=False)})
+        if pseudonymise:  # every other text this batch stored (rejects included), before the commit
+            pseudonymise_batch(wcur, batch_id, ws.secret())
     return {"batch_id": batch_id, "kind": kind, "file_name": name, "rows_read": read,
             "rows_loaded": loaded, "rows_rejected": read - loaded, "reject_reasons": reasons,
             "mapping": used, "warnings": warnings}
