@@ -3,18 +3,17 @@ workspace settings and privacy (pseudonymisation, forgetting a user)."""
 
 from __future__ import annotations
 
-import re
-import tempfile
 from pathlib import Path
 from zoneinfo import available_timezones
 
 import polars as pl
 import streamlit as st
 
-from analytics.datamgmt import delete_batch, forget_user
+from analytics.datamgmt import delete_batch
 from analytics.errors import UserLensError
 from analytics.ingest import ingest_file
-from dashboard import cache, ui
+from dashboard import cache, ui, uploads
+from embeddings.erasure import forget_user_everywhere
 
 KINDS = ("events", "users", "feedback", "kano", "requirements")
 NAME_HINTS = (("kano", "kano"), ("survey", "kano"), ("requirement", "requirements"),
@@ -31,22 +30,16 @@ ws = cache.workspace()
 
 
 def upload_dir() -> Path:
-    """This browser session's folder for uploaded files (DuckDB reads them from disk)."""
-    if "upload_dir" not in st.session_state:
-        st.session_state.upload_dir = tempfile.mkdtemp(prefix="userlens-upload-")
-    return Path(st.session_state.upload_dir)
+    """This browser session's private folder for uploaded files (DuckDB reads them from disk); it is
+    deleted when the session ends (`dashboard.uploads`)."""
+    folder = cache.upload_folder()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
 
 
 def saved(upload: st.runtime.uploaded_file_manager.UploadedFile) -> Path:
     """Write an uploaded file to disk once (chunked) and return its path; the suffix keeps the format."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", upload.name)[-120:] or "upload"
-    path = upload_dir() / f"{upload.file_id}-{safe}"
-    if not path.exists():
-        upload.seek(0)
-        with open(path, "wb") as out:
-            while chunk := upload.read(8 << 20):
-                out.write(chunk)
-    return path
+    return uploads.save(upload, upload.file_id, upload.name, upload_dir())
 
 
 def guess_kind(name: str, path: Path) -> str:
@@ -106,9 +99,10 @@ def upload_section() -> None:
     st.caption("CSV (any delimiter, UTF-8/GBK/Latin-1, gzip), Parquet or Excel, up to 1 GB per file. "
                "Nothing leaves this machine.")
     nonce = st.session_state.setdefault("uploader_nonce", 0)
-    uploads = st.file_uploader("Drop files here", accept_multiple_files=True, key=f"uploader-{nonce}",
-                               type=["csv", "tsv", "txt", "gz", "parquet", "xlsx"])
-    if not uploads:
+    files = st.file_uploader("Drop files here", accept_multiple_files=True, key=f"uploader-{nonce}",
+                             type=["csv", "tsv", "txt", "gz", "parquet", "xlsx"])
+    if not files:
+        uploads.keep_only(upload_dir(), [])  # taken out of the uploader: gone from disk too
         left, right = st.columns([3, 2])
         kinds = "; ".join(f"**{k}** — {v}" for k, v in ui.KIND_HELP.items())
         left.info(f"Each file is one kind of data: {kinds}.", icon=":material/info:")
@@ -117,8 +111,9 @@ def upload_section() -> None:
             ui.sample_button("sample-data-page")
         return
     plans: list[Plan] = []
-    for upload in uploads:
-        path = saved(upload)
+    paths = [saved(upload) for upload in files]
+    uploads.keep_only(upload_dir(), paths)  # a file taken out of the uploader is deleted
+    for upload, path in zip(files, paths, strict=True):
         with st.container(border=True):
             st.markdown(f"**{upload.name}** · {upload.size / 1e6:,.1f} MB")
             with ui.errors():
@@ -154,6 +149,10 @@ def load(plans: list[Plan], tz: str, pseudo: bool, replace: bool) -> None:
                                        pseudonymise=pseudo, replace=replace, display_name=name).to_json())
         except UserLensError as exc:
             failures.append(f"{name}: {exc}")
+        finally:
+            uploads.discard(path)  # loaded or not, the upload leaves the disk now
+    uploads.keep_only(upload_dir(), [])  # the uploader is reset below: nothing of this round stays
+    cache.forget_upload_previews()
     bar.progress(1.0, text="Done.")
     st.session_state.last_results = results
     st.session_state.last_failures = failures
@@ -235,10 +234,12 @@ def settings_section() -> None:
 
 
 def privacy_section() -> None:
-    """Forget a user everywhere (right to erasure)."""
+    """Forget a user everywhere (right to erasure) and show what was removed, table by table."""
     st.subheader("Forget a user", anchor=False)
     st.caption("Removes the user's events, profile, feedback, Kano answers, persona and theme membership, "
-               "requirement evidence and rejected lines. Pseudonymised ids are found from the original id.")
+               "requirement evidence, rejected lines that hold their id, their words in stored quotes "
+               "(re-picked from the other members) and the cached embeddings of texts only they wrote. "
+               "Pseudonymised ids are found from the original id. The same as `userlens forget USER`.")
     with st.form("forget-form"):
         uid = st.text_input("User id as in your source data")
         sure = st.checkbox("I understand this cannot be undone")
@@ -247,12 +248,20 @@ def privacy_section() -> None:
                 st.warning("Tick the confirmation first.")
             else:
                 with ui.errors():
-                    removed = forget_user(ws, uid)
-                    total = sum(removed.values())
-                    detail = ", ".join(f"{t} {n:,}" for t, n in removed.items() if n)
-                    st.session_state.flash = (f"Forgot user {uid!r}: {total:,} rows removed ({detail})."
-                                              if total else f"No rows held user {uid!r}.")
+                    erasure = forget_user_everywhere(ws, uid)
+                    doc = erasure.to_json()
+                    st.session_state.flash = (
+                        f"Forgot user {erasure.user_id!r}: {doc['rows_removed']:,} rows removed, "
+                        f"{doc['rows_rewritten']:,} rows rewritten. The workspace file is rewritten "
+                        "without their bytes the next time the dashboard starts."
+                        if doc["rows_removed"] or doc["rows_rewritten"]
+                        else f"No rows held user {erasure.user_id!r}.")
+                    st.session_state.forgot = erasure.frame()
                     st.rerun()
+    forgot = st.session_state.pop("forgot", None)
+    if forgot is not None and forgot.height:
+        st.markdown("**What was removed, table by table**")
+        ui.table(forgot, key="forgot-table")
 
 
 if flash := st.session_state.pop("flash", None):

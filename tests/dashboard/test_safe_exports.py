@@ -42,14 +42,17 @@ def hostile_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     ws = Workspace(path)
     insert_rows(ws, *planted_rows())
     users = [f"exp{u:02d}" for u in range(15)] + [f"int{u:02d}" for u in range(15)]
-    ingest_file(ws, "events", _write(folder, "e.csv", "user_id,event,ts,note\n" + "".join(
-        f'{u},"{EVIL.replace(chr(34), chr(34) * 2)}",2024-01-0{1 + i % 9},@SUM(1)\n' for i, u in enumerate(users))
-        + "int00,+cmd,not a time,-2+3\n"))
-    ingest_file(ws, "users", _write(folder, "u.csv", "user_id,plan,country\n" + "".join(
-        f"{u},{'=cmd' if u.startswith('exp') else '+team'},{'@x' if i % 2 else '-2+3'}\n"
-        for i, u in enumerate(users))))
-    ingest_file(ws, "kano", _write(folder, "k.csv", "respondent,user_id,feature,functional,dysfunctional\n" + "".join(
-        f"r{i},{u},{'=HYPERLINK(1)' if i % 2 else '@feat'},{1 + i % 5},{5 - i % 5}\n" for i, u in enumerate(users))))
+    quoted = EVIL.replace('"', '""')
+    events = "".join(f'{u},"{quoted}",2024-01-0{1 + i % 9},@SUM(1)\n' for i, u in enumerate(users))
+    ingest_file(ws, "events", _write(folder, "e.csv", "user_id,event,ts,note\n" + events
+                                     + "int00,+cmd,not a time,-2+3\n"))
+    profiles = "".join(f"{u},{'=cmd' if u.startswith('exp') else '+team'},{'@x' if i % 2 else '-2+3'}\n"
+                       for i, u in enumerate(users))
+    ingest_file(ws, "users", _write(folder, "u.csv", "user_id,plan,country\n" + profiles))
+    answers = "".join(f"r{i},{u},{'=HYPERLINK(1)' if i % 2 else '@feat'},{1 + i % 5},{5 - i % 5}\n"
+                      for i, u in enumerate(users))
+    ingest_file(ws, "kano", _write(folder, "k.csv", "respondent,user_id,feature,functional,dysfunctional\n"
+                                   + answers))
     ingest_file(ws, "requirements", _write(folder, "r.csv",
         "req_id,title,description,kano_feature,reach,impact,confidence,effort\n"
         "R1,\"+cmd|' /C calc'!A0\",Export report to csv and pdf,=HYPERLINK(1),100,2,0.8,2\n"
@@ -83,8 +86,9 @@ def check_xlsx(data: bytes, where: str) -> None:
 
 
 CSV_VERBS = [
-    ["retention", "--periods", "4"], ["engagement"], ["lifecycle"], ["funnel", "--steps", f"{EVIL},@SUM(1)"],
-    ["kano"], ["kano", "--segment", "plan"], ["cohorts", "--by", "attr:plan"], ["churn", "--horizon-days", "5"],
+    ["retention", "--periods", "4"], ["engagement"], ["lifecycle"],
+    ["funnel", "--steps", f"{EVIL},@SUM(1)"], ["kano"], ["kano", "--segment", "plan"],
+    ["cohorts", "--by", "attr:plan"], ["churn", "--horizon-days", "5"],
     ["experiment", "--group", "plan", "--metric", "events"],
     *[["prioritise", "--method", m] for m in ("rice", "ice", "wsjf", "value-effort", "weighted", "kano")],
     ["personas", "--k", "2"], ["themes", "--k", "2"], ["link", "--threshold", "0.3"],
@@ -101,7 +105,8 @@ def test_every_csv_verb_writes_inert_cells(hostile_ws: Path, argv: list[str], ca
 
 
 @pytest.mark.parametrize("verb", ["personas", "themes"])
-def test_assignments_files_are_inert(hostile_ws: Path, verb: str, tmp_path: Path, capsys, monkeypatch) -> None:
+def test_assignments_files_are_inert(hostile_ws: Path, verb: str, tmp_path: Path, capsys,
+                                    monkeypatch) -> None:
     fake = FakeEncoder()
     monkeypatch.setattr("embeddings.features.default_encoder", lambda *a, **k: fake)
     out = tmp_path / f"{verb}.csv"
