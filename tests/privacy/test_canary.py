@@ -248,3 +248,38 @@ def test_canary_with_the_real_model(tmp_path: Path, pseudonymise: bool, capsys) 
     finally:
         open_workspace(path).close()
 
+
+
+def test_canary_uploaded_in_the_browser_leaves_no_copy(tmp_path: Path, monkeypatch) -> None:
+    """Through the Data page: a pseudonymised upload, then forget from the same page."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import uploads
+    from tests.dashboard.conftest import APP
+
+    root = tmp_path / "uploads"
+    monkeypatch.setenv(uploads.ENV, str(root))
+    monkeypatch.setattr(uploads, "_SWEPT", set())
+    path = tmp_path / "ws.duckdb"
+    monkeypatch.setenv("USERLENS_WORKSPACE", str(path))
+    st.cache_resource.clear()
+    events = canary_files(tmp_path)["events"].read_bytes()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.file_uploader[0].set_value(("events.csv", events, "text/csv")).run()
+    assert [p for p in root.rglob("*") if p.is_file()]  # on disk while the mapping is checked
+    [c for c in at.checkbox if c.label == "Pseudonymise"][0].check()
+    [b for b in at.button if b.label.startswith("Load ")][0].click().run()
+    assert not at.exception
+    assert [p for p in root.rglob("*") if p.is_file()] == []
+    con = open_workspace(path).con
+    hashed = hmac_id(open_workspace(path).secret(), CANARY)
+    assert con.execute("SELECT count(*) FROM events WHERE user_id = $u", {"u": hashed}).fetchall()[0][0] == 3
+    assert search_tables(con, [CANARY, *CONTACT]) == []
+    [t for t in at.text_input if t.label == "User id as in your source data"][0].input(CANARY)
+    [c for c in at.checkbox if c.label == "I understand this cannot be undone"][0].check()
+    [b for b in at.button if b.label == "Forget this user"][0].click().run()
+    assert not at.exception
+    assert search_tables(open_workspace(path).con, [CANARY, hashed, *CONTACT]) == []
+    open_workspace(path).close()
