@@ -237,11 +237,11 @@ def test_canary_with_the_real_model(tmp_path: Path, pseudonymise: bool, capsys) 
 
     path = tmp_path / "ws.duckdb"
     build(path, tmp_path, default_encoder(), pseudonymise=pseudonymise)
-    con = open_workspace(path).con
     try:
         ids = [CANARY] + ([hmac_id(open_workspace(path).secret(), CANARY)] if pseudonymise else [])
         assert main(["forget", CANARY, "--workspace", str(path), "--format", "json"]) == 0
         capsys.readouterr()
+        con = open_workspace(path).con
         needles = [*ids, *CONTACT, *WORDS, *TEXTS, *[sha(t) for t in TEXTS]]
         assert search_tables(con, needles) == []
         assert search_exports(con, needles) == []
