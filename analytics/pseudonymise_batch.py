@@ -5,11 +5,12 @@ The loader converts user ids to their HMAC and redacts the feedback text while i
 over every other place the batch wrote text:
 
 - every VARCHAR column of the kind's table (from the catalogue, so a new column is covered):
-  free text is redacted; identifiers that hold contact data (a feedback id that is an email, a
-  session id that is a phone number) are replaced by their HMAC, which keeps them distinct;
+  free text is redacted; session and respondent ids, which only group rows and often embed the
+  user id (``u42-s001``), are replaced by their HMAC; feedback and requirement ids, which teams
+  join on, are hashed only when they hold contact data (an e-mail as a feedback id);
 - every JSON column (``properties`` / ``attributes``): each value redacted (`redact_json_sql`);
-- ``rejects.raw_line``: user-id values replaced by the HMAC of the canonical id and every other
-  value redacted; a line that did not parse has every field replaced by its HMAC;
+- ``rejects.raw_line``: user, session and respondent id values replaced by their HMAC and every
+  other value redacted; a line that did not parse has every field replaced by its HMAC;
 - the ``batches`` row: the file name redacted, ``--set`` constants of id fields HMACed, others redacted.
 
 Each column is rewritten from its distinct values, and only rows whose value changes are updated.
@@ -29,8 +30,11 @@ from analytics.pseudonymise import (
 )
 from analytics.sqlfiles import quote_ident
 
-# Identifier columns: hashed (not redacted) when they hold contact data, so they stay unique.
-KEY_COLUMNS = frozenset({"feedback_id", "respondent_id", "req_id", "session_id"})
+# Identifiers that only group rows and often embed the user id (u42-s001): always hashed.
+HASHED_COLUMNS = frozenset({"session_id", "respondent_id"})
+# Identifiers teams join on (labels by feedback id, the backlog): hashed only when they hold contact
+# data, so they stay distinct where redaction would merge them.
+KEY_COLUMNS = frozenset({"feedback_id", "req_id"})
 # Columns the loader has already made safe (user ids are HMACs) or that hold no source text.
 SKIP_COLUMNS = frozenset({"user_id", "batch_id"})
 
@@ -81,7 +85,8 @@ def pseudonymise_batch(cur: duckdb.DuckDBPyConnection, batch_id: int, secret: by
     """
     kind, record = _batch_record(cur, batch_id, secret)
     fields = record.get("fields") or {}
-    id_columns = [col for f, col in fields.items() if FIELD_TYPES.get(kind, {}).get(f) == "id"]
+    id_columns = [col for f, col in fields.items()
+                  if FIELD_TYPES.get(kind, {}).get(f) == "id" or f in HASHED_COLUMNS]
     params: dict[str, Any] = {**pseudonymise_params(secret), "ul_batch": batch_id,
                               "ul_id_columns": id_columns}
     table = TABLES[kind]
@@ -90,6 +95,8 @@ def pseudonymise_batch(cur: duckdb.DuckDBPyConnection, batch_id: int, secret: by
             continue
         if dtype == "JSON":
             _rewrite_column(cur, table, column, redact_json_sql("old"), params)
+        elif dtype == "VARCHAR" and column in HASHED_COLUMNS:
+            _rewrite_column(cur, table, column, hmac_sql("old"), params)
         elif dtype == "VARCHAR" and column in KEY_COLUMNS:
             _rewrite_column(cur, table, column, f"CASE WHEN {redact_sql('old')} = old THEN old "
                                                 f"ELSE {hmac_sql('old')} END", params)

@@ -74,3 +74,17 @@ def test_constants_and_file_name_are_pseudonymised(ws, tmp_path: Path) -> None:
     assert name == "call [phone].csv"
     assert json.loads(mapping)["constants"] == {"user_id": hmac_id(ws.secret(), ID)}
     assert ws.con.execute("SELECT user_id FROM events").fetchall() == [(hmac_id(ws.secret(), ID),)]
+
+
+def test_session_and_respondent_ids_are_hashed_as_they_often_embed_the_user_id(ws, tmp_path: Path) -> None:
+    events = tmp_path / "e.csv"
+    events.write_text("user_id,event,ts,session_id\nu42,open,2024-01-01,u42-s001\n"
+                      "u42,view,2024-01-01,u42-s001\nu42,view,bad time,u42-s002\n")
+    kano = tmp_path / "k.csv"
+    kano.write_text("respondent,user_id,feature,functional,dysfunctional\n"
+                    "u42,u42,Export,I like it,I dislike it\n")
+    ingest_file(ws, "events", events, pseudonymise=True)
+    ingest_file(ws, "kano", kano, pseudonymise=True)
+    assert "u42" not in _everything(ws)
+    sessions = ws.con.execute("SELECT DISTINCT session_id FROM events").fetchall()
+    assert sessions == [(hmac_id(ws.secret(), "u42-s001"),)]  # one session, still one
