@@ -47,13 +47,19 @@ def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]
 
 def _rewrite_column(cur: duckdb.DuckDBPyConnection, table: str, column: str, expr: str,
                     params: dict[str, Any]) -> None:
-    """Set `column` to `expr` (over ``v``) in the batch's rows, computed once per distinct value."""
+    """Set `column` to `expr` (over ``old``) in the batch's rows: computed once per distinct value into
+    a temp table (so it is never evaluated per row), then only the rows whose value changes are updated."""
     col = quote_ident(column)
-    sql = (f"UPDATE {table} SET {col} = m.new FROM (SELECT old, {expr} AS new FROM "
-           f"(SELECT DISTINCT CAST({col} AS VARCHAR) AS old FROM {table} WHERE batch_id = $ul_batch "
-           f"AND {col} IS NOT NULL)) AS m WHERE {table}.batch_id = $ul_batch "
-           f"AND CAST({table}.{col} AS VARCHAR) = m.old AND m.new IS DISTINCT FROM m.old")
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE ul_pseudo_old AS SELECT DISTINCT CAST({col} AS VARCHAR) "
+                f"AS old FROM {table} WHERE batch_id = $b AND {col} IS NOT NULL", {"b": params["ul_batch"]})
+    sql = (f"CREATE OR REPLACE TEMP TABLE ul_pseudo_map AS SELECT old, new FROM (SELECT old, {expr} AS new "
+           "FROM ul_pseudo_old) WHERE new IS DISTINCT FROM old")
     cur.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+    if cur.execute("SELECT count(*) FROM ul_pseudo_map").fetchall()[0][0]:
+        cur.execute(f"UPDATE {table} SET {col} = m.new FROM ul_pseudo_map AS m WHERE {table}.batch_id = $b "
+                    f"AND CAST({table}.{col} AS VARCHAR) = m.old", {"b": params["ul_batch"]})
+    cur.execute("DROP TABLE ul_pseudo_map")
+    cur.execute("DROP TABLE ul_pseudo_old")
 
 
 def _batch_record(cur: duckdb.DuckDBPyConnection, batch_id: int, secret: bytes) -> tuple[str, dict]:
