@@ -38,6 +38,7 @@ from analytics.ingest_read import Source, file_sha256, open_source, open_with_sa
 from analytics.ingest_repair import FORMULA, RAW, REASON, ROW
 from analytics.kano_answers import BLANKS, KANO_CODES, KANO_KEYS
 from analytics.pseudonymise import hmac_params
+from analytics.pseudonymise_batch import pseudonymise_batch
 from analytics.sqlfiles import quote_ident, quote_literal
 from analytics.workspace import Workspace
 
@@ -361,6 +362,8 @@ def _load_source(ws: Workspace, cur: duckdb.DuckDBPyConnection, req: LoadRequest
                      "rows_rejected, mapping) VALUES ($b, $k, $f, $s, $r, $l, $j, $m)",
                      {"b": batch_id, "k": kind, "f": req.name, "s": sha, "r": read, "l": loaded,
                       "j": rejected, "m": json.dumps(record, ensure_ascii=False)})
+        if req.pseudonymise:  # every other text this batch stored (rejects included), before the commit
+            pseudonymise_batch(wcur, batch_id, ws.secret())
     return {"batch_id": batch_id, "kind": kind, "file_name": req.name, "rows_read": read,
             "rows_loaded": loaded, "rows_rejected": rejected, "reject_reasons": reasons,
             "mapping": used, "warnings": warnings}

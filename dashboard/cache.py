@@ -13,6 +13,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -22,6 +23,7 @@ from analytics import retention as retention_mod
 from analytics import sensitivity as sensitivity_mod
 from analytics.ingest import MappingPreview, detect_mapping, list_batches, rejects_for
 from analytics.workspace import DEFAULT_WORKSPACE, Workspace, open_workspace
+from dashboard import uploads
 from embeddings.store import latest_persona_map, latest_personas, latest_themes
 
 _EVENTS = ("events",)
@@ -131,6 +133,17 @@ def detect(path: str, kind: str, *, delimiter: str | None = None, sheet: str | N
 def _detect(path: str, kind: str, size: int, mtime_ns: int, delimiter: str | None,
             sheet: str | None) -> MappingPreview:
     return detect_mapping(path, kind, delimiter=delimiter, sheet=sheet)
+
+
+def forget_upload_previews() -> None:
+    """Drop the cached previews (first rows) of uploaded files once their load has ended (privacy)."""
+    _detect.clear()
+
+
+@st.cache_resource(scope="session", on_release=uploads.remove_folder, show_spinner=False)
+def upload_folder() -> Path:
+    """This browser session's folder for uploads; released (deleted) when the session ends."""
+    return uploads.new_session_folder()
 
 
 _REPORT = (*_ALL, "requirement_evidence", "personas")

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dashboard import uploads
+
 APP = Path(__file__).resolve().parent / "streamlit_app.py"
 UPLOAD_LIMIT_MB = 1024  # browser uploads up to 1 GB
 
@@ -45,7 +47,23 @@ def command(workspace: str | os.PathLike[str], port: int, open_browser: bool = T
             "--server.maxUploadSize", str(UPLOAD_LIMIT_MB), "--server.maxMessageSize", str(UPLOAD_LIMIT_MB),
             "--server.headless", "false" if open_browser else "true",
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            # The tables' own CSV export writes cells as they are; the download buttons write safe ones.
+            "--client.disableDataExport", "true",
             "--", "--workspace", str(Path(workspace).expanduser())]
+
+
+def prepare(workspace: str | os.PathLike[str]) -> None:
+    """Privacy chores before a dashboard starts: remove uploads a crashed server left behind, and
+    rewrite the workspace file if a user was erased in the browser since it was last compacted."""
+    from analytics.erasure import compact_if_pending
+    from analytics.errors import UserLensError
+
+    uploads.remove_stale()
+    try:
+        if compact_if_pending(workspace):
+            print(f"Compacted {workspace}: bytes of erased users are gone from the file.", flush=True)
+    except UserLensError as exc:
+        print(f"Warning: {exc}", file=sys.stderr, flush=True)
 
 
 def serve(workspace: str | os.PathLike[str], port: int = 8501, open_browser: bool = True,
@@ -69,6 +87,7 @@ def serve(workspace: str | os.PathLike[str], port: int = 8501, open_browser: boo
         The Streamlit process's exit status (130 after Ctrl+C).
     """
     env = dict(os.environ, USERLENS_WORKSPACE=str(Path(workspace).expanduser()))
+    prepare(workspace)
     print(f"UserLens dashboard on http://{address}:{port} (workspace {workspace}); Ctrl+C stops it.",
           flush=True)
     proc = subprocess.Popen(command(workspace, port, open_browser, address), env=env,
@@ -91,6 +110,7 @@ def serve(workspace: str | os.PathLike[str], port: int = 8501, open_browser: boo
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        uploads.remove_folder(uploads.upload_root() / str(proc.pid))  # its uploads go with it
 
 
 def start(workspace: str | os.PathLike[str], port: int | None = None) -> tuple[subprocess.Popen, str]:
@@ -100,6 +120,7 @@ def start(workspace: str | os.PathLike[str], port: int | None = None) -> tuple[s
     """
     port = port or free_port()
     env = dict(os.environ, USERLENS_WORKSPACE=str(Path(workspace).expanduser()))
+    prepare(workspace)
     proc = subprocess.Popen(command(workspace, port, open_browser=False), env=env, cwd=str(APP.parent.parent),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return proc, f"http://127.0.0.1:{port}"

@@ -6,7 +6,6 @@ Nothing here builds HTML from user data: every text goes through Streamlit's own
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from analytics import tabular
 from analytics.errors import UserLensError
 from dashboard import cache
 
@@ -121,12 +121,6 @@ def plot(fig: go.Figure, key: str | None = None) -> None:
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
 
 
-def _flat(frame: pl.DataFrame) -> pl.DataFrame:
-    """List columns joined with '; ' so CSV and spreadsheets can hold them."""
-    return frame.with_columns([pl.col(c).cast(pl.List(pl.Utf8)).list.join("; ")
-                               for c, t in frame.schema.items() if isinstance(t, pl.List)])
-
-
 def table(frame: pl.DataFrame, *, key: str | None = None, height: int | str = "auto",
           column_config: dict[str, Any] | None = None) -> None:
     """A frame as an interactive table (values are rendered as text, never as HTML)."""
@@ -134,16 +128,14 @@ def table(frame: pl.DataFrame, *, key: str | None = None, height: int | str = "a
 
 
 def download(frame: pl.DataFrame, file_stem: str, *, key: str, label: str = "Download CSV") -> None:
-    """A CSV download button for a frame (list columns joined with '; ')."""
-    st.download_button(label, _flat(frame).write_csv().encode("utf-8"), file_name=f"{file_stem}.csv",
+    """A CSV download button for a frame (`analytics.tabular`: lists joined with '; ', no live formula)."""
+    st.download_button(label, tabular.csv_bytes(frame), file_name=f"{file_stem}.csv",
                        mime="text/csv", key=key, icon=":material/download:")
 
 
 def download_xlsx(frame: pl.DataFrame, file_stem: str, *, key: str) -> None:
-    """An Excel download button for a frame."""
-    buf = io.BytesIO()
-    _flat(frame).write_excel(buf)
-    st.download_button("Download Excel", buf.getvalue(), file_name=f"{file_stem}.xlsx", key=key,
+    """An Excel download button for a frame (`analytics.tabular`: text cells can never run as formulas)."""
+    st.download_button("Download Excel", tabular.xlsx_bytes(frame), file_name=f"{file_stem}.xlsx", key=key,
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/table:")
 

@@ -13,7 +13,7 @@ import xlsxwriter
 
 from analytics.report.model import KANO_NAMES, Report
 from analytics.report.render_tabular import ranking_rows
-from analytics.report.safety import neutralise
+from analytics.tabular import XLSX_OPTIONS, neutralise, write_xlsx_cell
 
 SHEETS: tuple[str, ...] = ("Summary", "Ranking", "Kano", "Evidence", "Personas", "Sources")
 
@@ -22,15 +22,7 @@ class _Book:
     """A workbook with shared formats and a safe cell writer."""
 
     def __init__(self, buf: io.BytesIO) -> None:
-        self.wb = xlsxwriter.Workbook(
-            buf,
-            {
-                "in_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
+        self.wb = xlsxwriter.Workbook(buf, XLSX_OPTIONS)
         self.head = self.wb.add_format(
             {"bold": True, "font_color": "#FFFFFF", "bg_color": "#0D47A1", "text_wrap": True, "valign": "top"}
         )
@@ -40,14 +32,7 @@ class _Book:
         self.bold = self.wb.add_format({"bold": True, "valign": "top"})
 
     def cell(self, ws: Any, row: int, col: int, value: Any) -> None:
-        if value is None:
-            ws.write_blank(row, col, None, self.text)
-        elif isinstance(value, bool):
-            ws.write_boolean(row, col, value, self.text)
-        elif isinstance(value, int | float):
-            ws.write_number(row, col, value, self.num)
-        else:
-            ws.write_string(row, col, neutralise(str(value)), self.text)
+        write_xlsx_cell(ws, row, col, value, self.text, self.num)
 
     def table(
         self,
@@ -63,7 +48,7 @@ class _Book:
             ws.write_string(0, 0, neutralise(note), self.bold)
             start = 2
         for c, h in enumerate(header):
-            ws.write_string(start, c, h, self.head)
+            ws.write_string(start, c, neutralise(h), self.head)
             ws.set_column(c, c, (widths or {}).get(c, max(10, min(len(h) + 2, 18))))
         for r, row in enumerate(rows, start=start + 1):
             for c, v in enumerate(row):

@@ -3,8 +3,6 @@ workspace settings and privacy (pseudonymisation, forgetting a user)."""
 
 from __future__ import annotations
 
-import re
-import tempfile
 from pathlib import Path
 from typing import Any
 from zoneinfo import available_timezones
@@ -12,13 +10,14 @@ from zoneinfo import available_timezones
 import polars as pl
 import streamlit as st
 
-from analytics.datamgmt import delete_batch, forget_user
+from analytics.datamgmt import delete_batch
 from analytics.errors import UserLensError
 from analytics.ingest import FilePlan, MappingPreview, file_sheets, guess_kind, load_files
 from analytics.ingest_detect import KINDS, MIN_FILL
 from analytics.ingest_dialect import DELIMITER_NAMES
 from analytics.ingest_kinds import FIELD_TYPES
-from dashboard import cache, ui
+from dashboard import cache, ui, uploads
+from embeddings.erasure import forget_user_everywhere
 
 NONE = "(not in this file)"
 CONSTANT = "(one value for every row)"
@@ -33,22 +32,16 @@ ws = cache.workspace()
 
 
 def upload_dir() -> Path:
-    """This browser session's folder for uploaded files (DuckDB reads them from disk)."""
-    if "upload_dir" not in st.session_state:
-        st.session_state.upload_dir = tempfile.mkdtemp(prefix="userlens-upload-")
-    return Path(st.session_state.upload_dir)
+    """This browser session's private folder for uploaded files (DuckDB reads them from disk); it is
+    deleted when the session ends (`dashboard.uploads`)."""
+    folder = cache.upload_folder()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
 
 
 def saved(upload: st.runtime.uploaded_file_manager.UploadedFile) -> Path:
     """Write an uploaded file to disk once (chunked) and return its path; the suffix keeps the format."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", upload.name)[-120:] or "upload"
-    path = upload_dir() / f"{upload.file_id}-{safe}"
-    if not path.exists():
-        upload.seek(0)
-        with open(path, "wb") as out:
-            while chunk := upload.read(8 << 20):
-                out.write(chunk)
-    return path
+    return uploads.save(upload, upload.file_id, upload.name, upload_dir())
 
 
 def reading_options(upload_key: str, path: Path) -> tuple[str | None, str | None]:
@@ -162,9 +155,10 @@ def upload_section() -> None:
     st.caption("CSV (any delimiter, UTF-8/GBK/Latin-1, gzip), Parquet or Excel, up to 1 GB per file. "
                "Nothing leaves this machine.")
     nonce = st.session_state.setdefault("uploader_nonce", 0)
-    uploads = st.file_uploader("Drop files here", accept_multiple_files=True, key=f"uploader-{nonce}",
-                               type=["csv", "tsv", "txt", "gz", "parquet", "xlsx"])
-    if not uploads:
+    files = st.file_uploader("Drop files here", accept_multiple_files=True, key=f"uploader-{nonce}",
+                             type=["csv", "tsv", "txt", "gz", "parquet", "xlsx"])
+    if not files:
+        uploads.keep_only(upload_dir(), [])  # taken out of the uploader: gone from disk too
         left, right = st.columns([3, 2])
         kinds = "; ".join(f"**{k}** — {v}" for k, v in ui.KIND_HELP.items())
         left.info(f"Each file is one kind of data: {kinds}.", icon=":material/info:")
@@ -173,7 +167,8 @@ def upload_section() -> None:
             ui.sample_button("sample-data-page")
         return
     plans: list[FilePlan] = []
-    for upload in uploads:
+    uploads.keep_only(upload_dir(), [saved(f) for f in files])  # a file taken out of the uploader is deleted
+    for upload in files:
         with st.container(border=True):
             plan = file_card(upload)
         if plan is not None:
@@ -182,9 +177,9 @@ def upload_section() -> None:
         c1, c2, c3 = st.columns(3)
         tz = c1.text_input("Timezone of times without an offset", value=ws.timezone,
                            help="Naive timestamps in the files are read in this IANA zone.")
-        pseudo = c2.checkbox("Pseudonymise", help="Store user ids as HMAC-SHA256 with this workspace's "
-                             "secret and redact emails, phone and ID numbers in feedback text before "
-                             "storing.")
+        pseudo = c2.checkbox("Pseudonymise", help="Store user, session and respondent ids as HMAC-SHA256 "
+                             "with this workspace's secret and redact emails, phone and ID numbers in every "
+                             "stored text (rejected lines included) before storing.")
         replace = c3.checkbox("Replace files loaded before", help="A file with the same content (sha256) is "
                               "refused unless this is ticked; ticking replaces the earlier batch.")
         ready = [p for p in plans if p.ready]
@@ -201,7 +196,14 @@ def load(plans: list[FilePlan], tz: str, pseudo: bool, replace: bool) -> None:
     def step(i: int, plan: FilePlan) -> None:
         bar.progress(i / len(plans), text=f"Loading {plan.name} as {plan.kind} ({i + 1}/{len(plans)}) ...")
 
-    outcome = load_files(ws, plans, timezone=tz or None, pseudonymise=pseudo, replace=replace, progress=step)
+    try:
+        outcome = load_files(ws, plans, timezone=tz or None, pseudonymise=pseudo, replace=replace,
+                             progress=step)
+    finally:  # loaded or not, the uploads leave the disk now; the uploader is reset below
+        for plan in plans:
+            uploads.discard(plan.path)
+        uploads.keep_only(upload_dir(), [])
+        cache.forget_upload_previews()
     bar.progress(1.0, text="Done.")
     st.session_state.last_results = outcome.results
     st.session_state.last_failures = outcome.failures
@@ -288,10 +290,12 @@ def settings_section() -> None:
 
 
 def privacy_section() -> None:
-    """Forget a user everywhere (right to erasure)."""
+    """Forget a user everywhere (right to erasure) and show what was removed, table by table."""
     st.subheader("Forget a user", anchor=False)
     st.caption("Removes the user's events, profile, feedback, Kano answers, persona and theme membership, "
-               "requirement evidence and rejected lines. Pseudonymised ids are found from the original id.")
+               "requirement evidence, rejected lines that hold their id, their words in stored quotes "
+               "(re-picked from the other members) and the cached embeddings of texts only they wrote. "
+               "Pseudonymised ids are found from the original id. The same as `userlens forget USER`.")
     with st.form("forget-form"):
         uid = st.text_input("User id as in your source data")
         sure = st.checkbox("I understand this cannot be undone")
@@ -300,12 +304,20 @@ def privacy_section() -> None:
                 st.warning("Tick the confirmation first.")
             else:
                 with ui.errors():
-                    removed = forget_user(ws, uid)
-                    total = sum(removed.values())
-                    detail = ", ".join(f"{t} {n:,}" for t, n in removed.items() if n)
-                    st.session_state.flash = (f"Forgot user {uid!r}: {total:,} rows removed ({detail})."
-                                              if total else f"No rows held user {uid!r}.")
+                    erasure = forget_user_everywhere(ws, uid)
+                    doc = erasure.to_json()
+                    st.session_state.flash = (
+                        f"Forgot user {erasure.user_id!r}: {doc['rows_removed']:,} rows removed, "
+                        f"{doc['rows_rewritten']:,} rows rewritten. The workspace file is rewritten "
+                        "without their bytes the next time the dashboard starts."
+                        if doc["rows_removed"] or doc["rows_rewritten"]
+                        else f"No rows held user {erasure.user_id!r}.")
+                    st.session_state.forgot = erasure.frame()
                     st.rerun()
+    forgot = st.session_state.pop("forgot", None)
+    if forgot is not None and forgot.height:
+        st.markdown("**What was removed, table by table**")
+        ui.table(forgot, key="forgot-table")
 
 
 if flash := st.session_state.pop("flash", None):

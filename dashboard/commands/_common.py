@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from analytics.errors import UserLensError
+from analytics.tabular import csv_text
 from analytics.workspace import Workspace, open_workspace
 
 
@@ -54,11 +55,7 @@ def print_frame(frame: pl.DataFrame, fmt: str) -> None:
     if fmt == "json":
         print_json({"rows": frame.to_dicts()})
     elif fmt == "csv":
-        flat = frame.with_columns(
-            [pl.col(c).cast(pl.List(pl.Utf8)).list.join("; ") for c, t in frame.schema.items()
-             if isinstance(t, pl.List)]
-        )
-        sys.stdout.write(flat.write_csv())
+        sys.stdout.write(csv_text(frame))  # the one safe writer: no cell can run as a formula
     else:
         with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200,
                        tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):

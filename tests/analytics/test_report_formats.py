@@ -188,7 +188,8 @@ def test_pdf_engine_choice(monkeypatch):
     [
         ("=1+1", "'=1+1"),
         ("+SUM(A1)", "'+SUM(A1)"),
-        ("-2", "'-2"),
+        ("-2", "-2"),  # issue 11: text that is a number stays a number
+        ("-2+3", "'-2+3"),
         ("@cmd", "'@cmd"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),

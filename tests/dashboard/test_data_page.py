@@ -86,6 +86,11 @@ def test_forget_user_removes_them_everywhere(app: AppTest, sample_ws_file: Path)
     [b for b in app.button if b.label == "Forget this user"][0].click().run()
     assert not app.exception
     assert "Forgot user 'u00007'" in texts(app)
+    # the same table by table account as `userlens forget`
+    shown = [d.value for d in app.dataframe if list(d.value.columns) == ["table", "rows_removed",
+                                                                          "rows_rewritten"]]
+    assert len(shown) == 1 and {"events", "users"} <= set(shown[0]["table"])
+    assert shown[0]["rows_removed"].sum() >= before
     assert counts_of_user(sample_ws_file, "u00007") == 0
 
 

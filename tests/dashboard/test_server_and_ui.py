@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
 import subprocess
@@ -26,6 +27,7 @@ def test_command_binds_localhost_with_a_1_gb_upload_limit(tmp_path: Path) -> Non
     assert flag("--server.port") == "8765"
     assert flag("--server.maxUploadSize") == "1024"
     assert flag("--server.headless") == "true"
+    assert flag("--client.disableDataExport") == "true"  # the tables' raw CSV export is off
     assert argv[-3:] == ["--", "--workspace", str(tmp_path / "w.duckdb")]
     assert flag("--server.headless", server.command(tmp_path / "w.duckdb", 1, open_browser=True)) == "false"
 
@@ -36,6 +38,7 @@ def test_config_file_matches_the_launcher() -> None:
     config = tomllib.loads((Path(server.APP).parent / ".streamlit" / "config.toml").read_text())
     assert config["server"]["address"] == "127.0.0.1"
     assert config["server"]["maxUploadSize"] == server.UPLOAD_LIMIT_MB == 1024
+    assert config["client"]["disableDataExport"] is True
 
 
 def test_free_port_is_bindable() -> None:
@@ -73,7 +76,13 @@ def test_forget_verb_prints_what_was_removed(sample_ws_file: Path, capsys) -> No
 
     assert main(["forget", "u00011", "--workspace", str(sample_ws_file)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Forgot user 'u00011':") and "events:" in out
+    assert out.startswith("Forgot user 'u00011':")
+    table_rows = {line.split("┆")[0].strip("│ ") for line in out.splitlines() if "┆" in line}
+    assert {"table", "events", "users"} <= table_rows and "rows_removed" in out
+    # a second run finds nothing; --format json says so table by table
+    assert main(["forget", "u00011", "--workspace", str(sample_ws_file), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["user_id"] == "u00011" and doc["rows_removed"] == 0 and doc["removed"]["events"] == 0
 
 
 def _raises_user_error() -> None:
