@@ -116,9 +116,9 @@ def test_forget_removes_rejected_lines_in_every_form_the_loader_trims(ws, tmp_pa
         "u420,x,bad,keep@example.com\n"  # another user whose id starts the same
         "u4,x,bad,keep2@example.com\n"
         "u7,x,bad,met u42 at the fair\n"  # the id inside someone else's text is not their line
-        "u7,x,2024-01-01,\n")))
+        "u7,x,2024-01-01,\n")), max_reject_share=1)
     ingest_file(ws, "events", _csv(tmp_path, "n.csv", (
-        "user_id,event,ts\n17850.0,x,bad\n17850.00,y\n178500,x,bad\n-17850,x,bad\n")))
+        "user_id,event,ts\n17850.0,x,bad\n17850.00,y\n178500,x,bad\n-17850,x,bad\n")), max_reject_share=1)
     forget_user(ws, "u42")
     assert not any("jane@example.com" in r or "app_open" in r or "a@b.c" in r for r in _rejects(ws))
     assert len(_rejects(ws)) == 3 + 4  # u420, u4, u7 and the four numeric lines

@@ -43,7 +43,8 @@ def hostile_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     insert_rows(ws, *planted_rows())
     users = [f"exp{u:02d}" for u in range(15)] + [f"int{u:02d}" for u in range(15)]
     quoted = EVIL.replace('"', '""')
-    events = "".join(f'{u},"{quoted}",2024-01-0{1 + i % 9},@SUM(1)\n' for i, u in enumerate(users))
+    events = "".join(f'{u},"{quoted}",2024-01-0{1 + i % 9},@SUM(1)\n{u},@SUM(1),2024-01-0{1 + i % 9} 01:00,x\n'
+                     f'{u},+cmd,2024-01-0{1 + i % 9} 02:00,x\n' for i, u in enumerate(users))
     ingest_file(ws, "events", _write(folder, "e.csv", "user_id,event,ts,note\n" + events
                                      + "int00,+cmd,not a time,-2+3\n"))
     profiles = "".join(f"{u},{'=cmd' if u.startswith('exp') else '+team'},{'@x' if i % 2 else '-2+3'}\n"
@@ -87,7 +88,7 @@ def check_xlsx(data: bytes, where: str) -> None:
 
 CSV_VERBS = [
     ["retention", "--periods", "4"], ["engagement"], ["lifecycle"],
-    ["funnel", "--steps", f"{EVIL},@SUM(1)"], ["kano"], ["kano", "--segment", "plan"],
+    ["funnel", "--steps", "@SUM(1),+cmd"], ["kano"], ["kano", "--segment", "plan"],
     ["cohorts", "--by", "attr:plan"], ["churn", "--horizon-days", "5"],
     ["experiment", "--group", "plan", "--metric", "events"],
     *[["prioritise", "--method", m] for m in ("rice", "ice", "wsjf", "value-effort", "weighted", "kano")],
