@@ -43,7 +43,8 @@ def hostile_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     insert_rows(ws, *planted_rows())
     users = [f"exp{u:02d}" for u in range(15)] + [f"int{u:02d}" for u in range(15)]
     quoted = EVIL.replace('"', '""')
-    events = "".join(f'{u},"{quoted}",2024-01-0{1 + i % 9},@SUM(1)\n{u},@SUM(1),2024-01-0{1 + i % 9} 01:00,x\n'
+    events = "".join(f'{u},"{quoted}",2024-01-0{1 + i % 9},@SUM(1)\n'
+                     f'{u},@SUM(1),2024-01-0{1 + i % 9} 01:00,x\n'
                      f'{u},+cmd,2024-01-0{1 + i % 9} 02:00,x\n' for i, u in enumerate(users))
     ingest_file(ws, "events", _write(folder, "e.csv", "user_id,event,ts,note\n" + events
                                      + "int00,+cmd,not a time,-2+3\n"))
