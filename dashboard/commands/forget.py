@@ -7,15 +7,11 @@ import argparse
 from dashboard.commands._common import add_workspace_arg, print_json, workspace_from
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `forget` verb."""
-    parser = sub.add_parser("forget", help="erase one user everywhere",
-                            description="Remove a user's events, profile, feedback, Kano answers, persona "
-                                        "and theme membership, requirement evidence and rejected lines.")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The `forget` options."""
     parser.add_argument("user_id", help="the user id as in the source data")
     add_workspace_arg(parser)
     parser.add_argument("--format", choices=["table", "json"], default="table")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
