@@ -16,7 +16,7 @@ from dashboard.cli import build_parser
 
 
 def test_command_binds_localhost_with_a_1_gb_upload_limit(tmp_path: Path) -> None:
-    argv = server.command(tmp_path / "w.duckdb", 8765, open_browser=False)
+    argv = server.command(tmp_path / "w.duckdb", 8765)
 
     def flag(name: str, line: list[str] = argv) -> str:
         return line[line.index(name) + 1]
@@ -27,7 +27,6 @@ def test_command_binds_localhost_with_a_1_gb_upload_limit(tmp_path: Path) -> Non
     assert flag("--server.maxUploadSize") == "1024"
     assert flag("--server.headless") == "true"
     assert argv[-3:] == ["--", "--workspace", str(tmp_path / "w.duckdb")]
-    assert flag("--server.headless", server.command(tmp_path / "w.duckdb", 1, open_browser=True)) == "false"
 
 
 def test_config_file_matches_the_launcher() -> None:
@@ -57,14 +56,15 @@ def test_verbs_are_registered() -> None:
 
 
 def test_demo_builds_the_workspace_once(tmp_path: Path, capsys, monkeypatch) -> None:
-    from dashboard.commands import demo
+    from dashboard.commands.demo import ProgressPrinter
+    from sample_data.demo import ensure_demo
     from tests.embeddings.conftest import FakeEncoder
 
     path = tmp_path / "demo.duckdb"
-    assert demo.ensure_demo(path, encoder=FakeEncoder()) is True  # see test_demo_start.py
+    assert ensure_demo(path, encoder=FakeEncoder(), progress=ProgressPrinter()) is True  # test_demo_start.py
     out = capsys.readouterr().out
     assert "Building the demo workspace" in out and "[5/5] Tasklane backlog: 25 rows loaded" in out
-    assert demo.ensure_demo(path, encoder=FakeEncoder()) is False
+    assert ensure_demo(path, encoder=FakeEncoder(), progress=ProgressPrinter()) is False
     assert "is ready" in capsys.readouterr().out
 
 
