@@ -17,6 +17,7 @@ import importlib
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "func", None):
             parser.print_help()
             return USER_ERROR
-        status = int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            if not sys.warnoptions:  # library warnings are noise for a user; `python -W ...` shows them
+                warnings.simplefilter("ignore")
+            status = int(args.func(args) or 0)
         sys.stdout.flush()  # a closed pipe shows up here, inside the handlers, not at exit
         return status
     except UserLensError as exc:
