@@ -121,15 +121,16 @@ def clear() -> None:
     st.cache_data.clear()
 
 
-def detect(path: str, kind: str) -> MappingPreview:
+def detect(path: str, kind: str, *, delimiter: str | None = None, sheet: str | None = None) -> MappingPreview:
     """Cached `analytics.ingest.detect_mapping` of an uploaded file (keyed on its path, size and mtime)."""
     stat = os.stat(path)
-    return _detect(path, kind, stat.st_size, stat.st_mtime_ns)
+    return _detect(path, kind, stat.st_size, stat.st_mtime_ns, delimiter, sheet)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _detect(path: str, kind: str, size: int, mtime_ns: int) -> MappingPreview:
-    return detect_mapping(path, kind)
+def _detect(path: str, kind: str, size: int, mtime_ns: int, delimiter: str | None,
+            sheet: str | None) -> MappingPreview:
+    return detect_mapping(path, kind, delimiter=delimiter, sheet=sheet)
 
 
 _REPORT = (*_ALL, "requirement_evidence", "personas")

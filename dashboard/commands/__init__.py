@@ -43,6 +43,8 @@ VERBS: tuple[Verb, ...] = (
     Verb("engagement", "engagement", "KPIs, DAU/WAU/MAU, stickiness, power users and sessions"),
     Verb("lifecycle", "lifecycle", "new, returning, resurrecting and dormant users per period"),
     Verb("funnel", "funnel", "ordered conversion funnel over event names"),
+    Verb("paths", "paths", "user journeys: the paths users take after or before an event"),
+    Verb("correlate", "correlate", "what predicts conversion or retention (odds ratios)"),
     Verb("experiment", "experiment", "compare groups (A/B) on a per-user metric"),
     Verb("cohorts", "cohorts", "score cohorts: size, retention 1/4/12, active days, engagement score"),
     Verb("churn", "churn", "churn risk per user (gradient boosting, time-based holdout AUC)"),

@@ -26,6 +26,12 @@ def add_format_arg(parser: argparse.ArgumentParser, default: str = "table") -> N
     parser.add_argument("--format", choices=["table", "csv", "json"], default=default)
 
 
+def describe_from_docstring(parser: argparse.ArgumentParser, doc: str | None) -> None:
+    """Use a verb module's docstring in its --help: the first paragraph above, the rest below as written."""
+    parser.description, _, parser.epilog = (doc or "").partition("\n\n")
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+
+
 def workspace_from(args: argparse.Namespace) -> Workspace:
     """Open the workspace the arguments name."""
     return open_workspace(getattr(args, "workspace", None))

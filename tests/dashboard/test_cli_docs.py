@@ -25,9 +25,22 @@ def _readme_verbs() -> set[str]:
     verbs = set()
     for line in block.splitlines():
         if line.startswith("userlens "):
-            for part in line.split("#", 1)[0][len("userlens "):].split(" | "):
-                verbs.add(part.split()[0])
+            for part in _top_level_alternatives(line.split("#", 1)[0][len("userlens "):]):
+                first = part.split()[0]
+                if re.fullmatch(r"[a-z]+", first):  # not an option value such as `retained:k`
+                    verbs.add(first)
     return verbs
+
+
+def _top_level_alternatives(text: str) -> list[str]:
+    """`a [x | y] | b (c | d)` -> ['a [x | y]', 'b (c | d)']: split on ' | ' outside brackets."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += (char in "([{") - (char in ")]}")
+        if depth == 0 and text.startswith(" | ", i):
+            parts.append(text[start:i])
+            start = i + 3
+    return [*parts, text[start:]]
 
 
 def _cli_sections() -> dict[str, str]:

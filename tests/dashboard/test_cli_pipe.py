@@ -30,6 +30,8 @@ ARGS: dict[str, list[str]] = {
     "engagement": [],
     "lifecycle": [],
     "funnel": ["--steps", "signup,task_created"],
+    "paths": ["--start", "signup"],
+    "correlate": ["--target", "retained:1"],
     "experiment": ["--group", "plan", "--metric", "events"],
     "cohorts": [],
     "churn": [],

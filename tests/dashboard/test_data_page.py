@@ -96,3 +96,84 @@ def counts_of_user(path: Path, user_id: str) -> int:
                    for t in ("events", "users", "feedback"))
     finally:
         ws.close()
+
+
+# --- upload and mapping preview (files from tests/data, written by tests/data/make_files.py) ---------
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def upload(at: AppTest, *files: Path) -> None:
+    at.file_uploader[0].set_value([(f.name, f.read_bytes(), "application/octet-stream") for f in files]).run()
+    assert not at.exception
+
+
+def widget(at: AppTest, kind: str, prefix: str, suffix: str = ""):  # noqa: ANN201 - a Streamlit widget
+    found = [w for w in getattr(at, kind) if w.key and w.key.startswith(prefix) and w.key.endswith(suffix)]
+    assert len(found) == 1, [w.key for w in getattr(at, kind)]
+    return found[0]
+
+
+def test_purchase_log_with_delimiter_and_constant_event(empty_app: AppTest) -> None:
+    at = empty_app
+    at.run()
+    upload(at, DATA / "real_shaped" / "purchase_log.txt")
+    assert widget(at, "selectbox", "delim-").value == "detected"
+    assert "detected: whitespace" in widget(at, "selectbox", "delim-").options
+    widget(at, "selectbox", "kind-").select("events").run()
+    event = widget(at, "selectbox", "map-", "-events-event")
+    assert event.value == "(not in this file)"
+    assert "Choose a column for event (required for events), or set one value for every row." in texts(at)
+    assert [b for b in at.button if b.label.startswith("Load")][0].disabled
+    event.select("(one value for every row)").run()
+    widget(at, "text_input", "const-", "-events-event").input("purchase").run()
+    # the fill rate of the mapped columns, and how the yyyymmdd numbers are read
+    assert "filled in 100% of the first 49 rows" in texts(at)
+    # 49 rows sampled (line 41 is malformed); 19970230 (row 23) is no date: 48 of them are
+    assert "Times in ts ← 'date': 48 of 49 sampled numbers are yyyymmdd dates" in texts(at)
+    [b for b in at.button if b.label == "Load 1 file"][0].click().run()
+    assert not at.exception
+    assert "purchase_log.txt: 2 rows rejected (4.0% of 50)" in texts(at)
+    assert "| Events | 48 |" in "\n".join(str(m.value) for m in at.sidebar.markdown)
+
+
+def test_delimiter_choice_changes_the_preview(empty_app: AppTest) -> None:
+    at = empty_app
+    at.run()
+    upload(at, DATA / "real_shaped" / "purchase_log.txt")
+    assert "Read as csv, delimiter whitespace, encoding utf-8; 4 columns." in texts(at)
+    widget(at, "selectbox", "delim-").select("comma").run()
+    assert not at.exception
+    assert "Read as csv, delimiter comma, encoding utf-8; 1 columns." in texts(at)
+    widget(at, "selectbox", "delim-").select("detected").run()
+    assert "4 columns." in texts(at)
+
+
+def test_sparse_column_is_not_picked_and_warned_when_chosen(empty_app: AppTest) -> None:
+    at = empty_app
+    at.run()
+    upload(at, DATA / "hostile" / "sparse_name_column.csv")
+    widget(at, "selectbox", "kind-").select("events").run()
+    event = widget(at, "selectbox", "map-", "-events-event")
+    assert event.value == "type"  # `name` is filled in 1 of 10 rows
+    assert "Mostly empty" not in texts(at)
+    event.select("name").run()
+    assert "Mostly empty in the first 10 rows: event ← 'name' (10%)." in texts(at)
+    assert "filled in 10% of the first 10 rows" in texts(at)
+
+
+def test_sheet_picker_for_a_workbook_with_data_on_sheet_2(empty_app: AppTest) -> None:
+    at = empty_app
+    at.run()
+    upload(at, DATA / "hostile" / "xlsx_data_on_sheet2.xlsx")
+    sheet = widget(at, "selectbox", "sheet-")
+    assert sheet.options == ["Notes", "Data"] and sheet.value == "Notes"
+    listed = "sheet 'Notes' is empty; the workbook's sheets are 'Notes', 'Data'"
+    assert any(listed in e.value for e in at.error)
+    assert [b for b in at.button if b.label.startswith("Load")][0].label == "Load 0 files"
+    sheet.select("Data").run()
+    assert not at.exception and not at.error
+    assert "Read as xlsx, sheet 'Data', encoding utf-8; 3 columns." in texts(at)
+    widget(at, "selectbox", "kind-").select("events").run()
+    [b for b in at.button if b.label == "Load 1 file"][0].click().run()
+    assert not at.exception
+    assert "| Events | 3 |" in "\n".join(str(m.value) for m in at.sidebar.markdown)
