@@ -41,11 +41,25 @@ def header(title: str, caption: str) -> None:
 
 @contextmanager
 def errors() -> Iterator[None]:
-    """Show a `UserLensError` raised inside the block as an error message (never a traceback)."""
+    """Show an exception raised inside the block as one sentence, never Streamlit's traceback box.
+
+    A `UserLensError` (something the person can act on) is shown as it is. Anything else is a bug:
+    one sentence says what failed and what to do, and the traceback waits in a closed expander for
+    a bug report. Streamlit's own st.stop()/st.rerun() are BaseExceptions and pass through.
+    """
     try:
         yield
     except UserLensError as exc:
         st.error(str(exc), icon=":material/error:")
+    except Exception as exc:  # noqa: BLE001 - the rest of the page still renders
+        import traceback
+
+        first_line = (str(exc).splitlines() or [""])[0][:200]
+        what = f"{type(exc).__name__}: {first_line}" if first_line else type(exc).__name__
+        st.error(f"This part of the page failed with an unexpected error ({what}); reload the page, and if "
+                 "it happens again, please report it with the details below.", icon=":material/error:")
+        with st.expander("Details for a bug report"):
+            st.code(traceback.format_exc(), language=None)
 
 
 def load_sample_data() -> None:

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import argparse
 
-from dashboard.commands._common import (add_format_arg, add_workspace_arg, print_frame, print_json,
-                                       workspace_from)
+from dashboard.commands._common import (add_format_arg, add_workspace_arg, describe_from_docstring,
+                                       events_workspace, print_frame, print_json)
 
 COLUMNS = ["kind", "feature", "users", "share", "success_with", "success_without", "odds_ratio", "ci_low",
            "ci_high", "significant"]
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("correlate", help="what predicts conversion or retention (odds ratios)",
-                       description=__doc__.split("\n\n", 1)[0], epilog=__doc__.split("\n\n", 1)[1],
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    describe_from_docstring(p, __doc__)
     add_workspace_arg(p)
     p.add_argument("--target", required=True, metavar="funnel:A,B,C|retained:k",
                    help="converted through a funnel, or active in week k after the first week")
@@ -29,17 +27,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-users", type=int, default=5, metavar="N",
                    help="leave out events and values fewer users have (default 5)")
     add_format_arg(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import polars as pl
 
     from analytics.correlation import correlation, correlation_json, strongest, target_users
-    from analytics.periods import ensure_events
 
-    ws = workspace_from(args)
-    ensure_events(ws.con, f"the workspace {ws.path}")
+    ws = events_workspace(args)
     pop = target_users(ws.con, target=args.target, window_days=args.window_days)
     frame = correlation(ws.con, target=args.target, window_days=args.window_days, min_users=args.min_users,
                         population=pop)

@@ -7,17 +7,11 @@ import argparse
 from dashboard.commands._common import add_workspace_arg, print_frame, print_json, workspace_from
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `forget` verb."""
-    parser = sub.add_parser(
-        "forget", help="erase one user everywhere",
-        description="Remove a user's events, profile, feedback, Kano answers, persona and theme membership, "
-                    "requirement evidence, rejected lines holding their id, their words in stored quotes "
-                    "(re-picked without them) and the cached embeddings of texts only they wrote.")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The `forget` options."""
     parser.add_argument("user_id", help="the user id as in the source data")
     add_workspace_arg(parser)
     parser.add_argument("--format", choices=["table", "json"], default="table")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import argparse
 
-from dashboard.commands._common import (add_format_arg, add_workspace_arg, print_frame, print_json,
-                                       workspace_from)
+from dashboard.commands._common import (add_format_arg, add_workspace_arg, describe_from_docstring, emit,
+                                       events_workspace)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("funnel", help="ordered conversion funnel over event names",
-                       description=__doc__.split("\n\n", 1)[0], epilog=__doc__.split("\n\n", 1)[1],
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    describe_from_docstring(p, __doc__)
     add_workspace_arg(p)
     p.add_argument("--steps", required=True, metavar="A,B,C", help="event names in order, comma-separated")
     p.add_argument("--window-days", type=float, default=14, help="conversion window from the step-1 event")
@@ -33,16 +31,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=10, metavar="N",
                    help="breakdown values with their own funnel; the rest are '(other)' (default 10)")
     add_format_arg(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from analytics.eventspec import require_events
     from analytics.funnel import funnel, parse_exclusion
-    from analytics.periods import ensure_events
 
-    ws = workspace_from(args)
-    ensure_events(ws.con, f"the workspace {ws.path}")
+    ws = events_workspace(args)
     steps = [s.strip() for s in args.steps.split(",") if s.strip()]
     optional = [o.strip() for item in args.optional for o in item.split(",") if o.strip()]
     exclusions = []
@@ -52,16 +47,12 @@ def run(args: argparse.Namespace) -> int:
         require_events(ws.con, [x.event for x in exclusions], what="exclusion")
     frame = funnel(ws.con, steps=steps, window_days=args.window_days, exclude=exclusions, optional=optional,
                    breakdown=args.breakdown, top=args.top)
-    if args.format == "json":
-        meta: dict = {"steps": steps, "window_days": args.window_days}
-        if exclusions:
-            meta["exclude"] = [{"event": x.event, "from_step": x.from_step, "to_step": x.to_step}
-                               for x in exclusions]
-        if optional:
-            meta["optional"] = optional
-        if args.breakdown:
-            meta.update(breakdown=args.breakdown, top=args.top)
-        print_json({"rows": frame.to_dicts(), "meta": meta})
-        return 0
-    print_frame(frame, args.format)
-    return 0
+    meta: dict = {"steps": steps, "window_days": args.window_days}
+    if exclusions:
+        meta["exclude"] = [{"event": x.event, "from_step": x.from_step, "to_step": x.to_step}
+                           for x in exclusions]
+    if optional:
+        meta["optional"] = optional
+    if args.breakdown:
+        meta.update(breakdown=args.breakdown, top=args.top)
+    return emit(frame, args, meta)

@@ -11,9 +11,7 @@ from analytics.ingest_load import DEFAULT_MAX_REJECT_SHARE
 from dashboard.commands._common import add_workspace_arg, parse_pairs, print_json, workspace_from
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("ingest", help="load a CSV/Parquet/XLSX file of events, users, feedback, kano "
-                       "or requirements")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", metavar="{" + "|".join(KINDS) + "}", help="what the file holds")
     p.add_argument("file", help="CSV (any delimiter, UTF-8/GBK/Latin-1, .gz ok), Parquet or XLSX")
     add_workspace_arg(p)
@@ -34,7 +32,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="store user ids as HMAC-SHA256 and redact emails/phones/ID numbers in feedback text")
     p.add_argument("--replace", action="store_true", help="replace an earlier load of the same file")
     p.add_argument("--format", choices=["table", "json"], default="table")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

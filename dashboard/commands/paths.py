@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import argparse
 
-from dashboard.commands._common import (add_format_arg, add_workspace_arg, print_frame, print_json,
-                                       workspace_from)
+from dashboard.commands._common import (add_format_arg, add_workspace_arg, describe_from_docstring,
+                                       events_workspace, print_frame, print_json)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("paths", help="user journeys: the paths users take after or before an event",
-                       description=__doc__.split("\n\n", 1)[0], epilog=__doc__.split("\n\n", 1)[1],
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    describe_from_docstring(p, __doc__)
     add_workspace_arg(p)
     anchor = p.add_mutually_exclusive_group(required=True)
     anchor.add_argument("--start", metavar="E", help="paths from each user's first E onwards, in its session")
@@ -32,15 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=None, metavar="N",
                    help="table/csv: at most N rows (default 20 for a table, all for csv)")
     add_format_arg(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from analytics.paths import path_edges, paths, paths_json, top_paths_table
-    from analytics.periods import ensure_events
 
-    ws = workspace_from(args)
-    ensure_events(ws.con, f"the workspace {ws.path}")
+    ws = events_workspace(args)
     frame = paths(ws.con, start=args.start, end=args.end, steps=args.steps, groups=args.group)
     edges = path_edges(frame, anchor="start" if args.start else "end")
     if args.format == "json":

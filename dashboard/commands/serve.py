@@ -9,15 +9,11 @@ from analytics.workspace import DEFAULT_WORKSPACE
 from dashboard.commands._common import add_workspace_arg
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the `serve` verb."""
-    parser = sub.add_parser("serve", help="open the dashboard on a workspace",
-                            description="Open the UserLens dashboard in the browser on a workspace "
-                                        "(localhost only; uploads up to 1 GB per file).")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The `serve` options."""
     add_workspace_arg(parser)
     parser.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
