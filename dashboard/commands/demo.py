@@ -13,8 +13,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from dashboard.commands._common import add_workspace_arg
-
 if TYPE_CHECKING:
     from analytics.workspace import Workspace
     from embeddings.encoder import Encoder
@@ -28,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                             description="Build the demo workspace (~/.userlens/demo.duckdb) from the bundled "
                                         "Tasklane sample if it is not there yet, with personas, feedback "
                                         "themes and backlog evidence, then open the dashboard.")
-    add_workspace_arg(parser)
+    parser.add_argument("--workspace", metavar="PATH", default=None,
+                        help="DuckDB workspace file (default ~/.userlens/demo.duckdb)")
     parser.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     parser.set_defaults(func=run)
