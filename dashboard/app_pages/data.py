@@ -14,7 +14,7 @@ import streamlit as st
 from analytics.datamgmt import delete_batch, forget_user
 from analytics.errors import UserLensError
 from analytics.ingest import ingest_file
-from dashboard import cache, ui
+from dashboard import cache, ui, workspaces
 
 KINDS = ("events", "users", "feedback", "kano", "requirements")
 NAME_HINTS = (("kano", "kano"), ("survey", "kano"), ("requirement", "requirements"),
@@ -175,7 +175,7 @@ def summary_section() -> None:
     for r in results:
         if r["rows_rejected"]:
             reasons = ", ".join(f"{reason} ({n:,})" for reason, n in r["reject_reasons"].items())
-            st.warning(f"{r['file_name']}: {r['rows_rejected']:,} rows rejected — {reasons}. "
+            st.warning(f"{r['file_name']}: {ui.plural(r['rows_rejected'], 'row')} rejected — {reasons}. "
                        "See them under Rejected rows below.", icon=":material/warning:")
         for warning in r.get("warnings") or []:
             st.caption(f"{r['file_name']}: {warning}")
@@ -188,9 +188,9 @@ def batches_section() -> None:
     if batches.is_empty():
         st.caption("No file loaded yet.")
         return
-    ui.table(batches.drop("sha256"), column_config={"loaded_at": st.column_config.DatetimeColumn(
-        "loaded_at", format="YYYY-MM-DD HH:mm")})
-    label = {r["batch_id"]: f"#{r['batch_id']} {r['kind']} — {r['file_name']} ({r['rows_loaded']:,} rows)"
+    ui.table(batches.drop("sha256"))
+    label = {r["batch_id"]: f"#{r['batch_id']} {r['kind']} — {r['file_name']} "
+                            f"({ui.plural(r['rows_loaded'], 'row')})"
              for r in batches.iter_rows(named=True)}
     left, right = st.columns(2)
     with left, st.container(border=True):
@@ -257,6 +257,13 @@ def privacy_section() -> None:
 
 if flash := st.session_state.pop("flash", None):
     st.success(flash, icon=":material/check_circle:")
+if workspaces.is_demo(cache.workspace_path()):
+    st.warning("This is the sample workspace: files loaded here are analysed together with the made-up "
+               "Tasklane product. For your own data, create a new workspace in the sidebar first.",
+               icon=":material/science:")
+else:
+    st.caption("Everything in this workspace is analysed together as one product. Another product goes into "
+               "its own workspace (sidebar → New workspace).")
 upload_tab, batches_tab, settings_tab = st.tabs(["Upload", "Batches & rejects", "Settings & privacy"])
 with upload_tab:
     upload_section()

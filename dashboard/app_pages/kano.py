@@ -44,6 +44,8 @@ with ui.errors():
         ("Features", str(whole.height), "Features asked about in the survey."),
         ("Answers per feature", ui.fmt_int(whole["n"].max()),
          "Largest number of answer pairs for a feature."),
+    ])
+    ui.kpi_row([
         ("Must-be", str(per.get("M", 0)),
          "Expected: their absence makes users unhappy, their presence does not delight."),
         ("One-dimensional", str(per.get("O", 0)), "The more, the better: satisfaction rises with them."),
@@ -74,13 +76,8 @@ with ui.errors():
             cols += ["feature", "category", "category_name", "n", "A", "O", "M", "I", "R", "Q", "better",
                      "worse", "category_strength", "total_strength", "significant", "fong_value",
                      "fong_threshold"]
-            pct = st.column_config.NumberColumn(format="percent")
-            ui.table(out.select(cols).sort([*(["segment"] if segment else []), "worse"]), column_config={
-                "better": st.column_config.NumberColumn(format="%.3f"),
-                "worse": st.column_config.NumberColumn(format="%.3f"),
-                "category_strength": pct, "total_strength": pct,
-                "significant": st.column_config.CheckboxColumn(help=FONG_HELP),
-            })
+            ui.table(out.select(cols).sort([*(["segment"] if segment else []), "worse"]),
+                     labels={"n": "Answers"}, helps={"significant": FONG_HELP})
             stem = f"kano-{table}" + (f"-by-{segment}" if segment else "")
             ui.download(out.select(cols), stem, key="dl-kano")
     if cont_tab.open:
