@@ -70,8 +70,8 @@ COLUMNS: dict[str, Col] = {
                        "(weeks; months for signup-month cohorts), among users for whom it is over."),
     "retention_4": Col("Retention, period 4", "share", "As period 1, for the fourth period after."),
     "retention_12": Col("Retention, period 12", "share", "As period 1, for the twelfth period after."),
-    "mean_active_days": Col("Active days (mean)", "num1", "Mean number of days with an event, all time."),
-    "mean_active_days_28": Col("Active days, first 28 days (mean)", "num1",
+    "mean_active_days": Col("Active days", "num1", "Mean number of days with an event, all time."),
+    "mean_active_days_28": Col("Active days, first 28", "num1",
                                "Mean number of days with an event in the 28 days from the first event."),
     "engagement_score": Col("Engagement score", "score"),
     # funnel

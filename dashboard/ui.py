@@ -78,6 +78,9 @@ def open_sample_workspace() -> None:
 def sample_button(key: str) -> None:
     """The sample data in one click, in its own workspace (never mixed into this one)."""
     path = cache.workspace_path()
+    if workspaces.is_demo(path) and cache.row_counts()["events"]:
+        st.caption("This is the sample workspace and the sample is loaded: every page shows it.")
+        return
     if workspaces.is_demo(path):
         label, note = "Load the sample data (Tasklane, 5 files)", (
             "Loads users, events, feedback, a Kano survey and a backlog of a made-up product into this "

@@ -40,13 +40,10 @@ def funnel_section() -> list[str]:
         ("Overall conversion", ui.fmt_pct(end / start if start else None), "Converted / entered."),
         _biggest_drop(frame),
     ])
-    left, right = st.columns([3, 2])
-    with left:
-        ui.plot(figs.funnel_bars(frame), key="funnel")
-    with right:
-        ui.table(frame.with_columns((pl.col("median_seconds_from_previous") / 3600)
-                                    .alias("median_hours_from_previous")).drop("median_seconds_from_previous"))
-        ui.download(frame, "funnel", key="dl-funnel")
+    ui.plot(figs.funnel_bars(frame).update_layout(height=80 * frame.height + 120), key="funnel")
+    ui.table(frame.with_columns((pl.col("median_seconds_from_previous") / 3600)
+                                .alias("median_hours_from_previous")).drop("median_seconds_from_previous"))
+    ui.download(frame, "funnel", key="dl-funnel")
     st.caption("A user's result is the furthest step reached in any attempt: an attempt starts at a step-1 "
                f"event and must do the steps in order within {window} days of it.")
     return steps
@@ -164,8 +161,8 @@ def coverage(profile: pl.DataFrame, group: str) -> None:
     """How many users with this attribute are in the events: a users file of another product shows."""
     row = profile.filter(pl.col("key") == group).row(0, named=True)
     users, active = int(row["users"]), int(row["users_with_events"])
-    text = (f"{ui.plural(active, 'user')} of the {ui.plural(users, 'user')} with a {group} have events "
-            "in this workspace.")
+    share = ("All " if active == users else f"{active:,} of the ") + ui.plural(users, "user")
+    text = f"{share} with a {group} have events in this workspace."
     if active < users / 2:
         st.warning(text + " Most of them have none: are the users file and the events from the same "
                    "product? A workspace should hold one product (sidebar → New workspace).",

@@ -44,6 +44,8 @@ with ui.errors():
         ("Features", str(whole.height), "Features asked about in the survey."),
         ("Answers per feature", ui.fmt_int(whole["n"].max()),
          "Largest number of answer pairs for a feature."),
+        ("Clear category", f"{int(whole['significant'].sum())} of {whole.height}",
+         "Features whose two most frequent categories differ significantly. " + FONG_HELP),
     ])
     ui.kpi_row([
         ("Must-be", str(per.get("M", 0)),

@@ -138,9 +138,8 @@ def ranking_section(rep) -> None:  # noqa: ANN001 - analytics.report.Report
     st.caption(rep.method.description)
     ui.table(pl.DataFrame([{"rank": r.rank, "req_id": r.req_id, "title": r.title, "score": r.score,
                             "quadrant": r.quadrant, "kano_category": KANO_NAMES.get(r.kano_category or ""),
-                            "evidence_users": r.evidence_users, "persona": ", ".join(r.personas),
-                            "flags": r.flags} for r in rep.ranking]),
-             labels={"persona": "Personas asking"})
+                            "evidence_users": r.evidence_users, "personas_affected": r.personas_affected,
+                            "flags": r.flags} for r in rep.ranking]))
     st.markdown("#### What users say about the top items")
     if not rep.evidence.available:
         missing(rep.evidence.message, "evidence")

@@ -78,8 +78,8 @@ def test_missing_parts_degrade_with_a_reason(ws):
     ):
         assert text in html and text in md
     # the same report is read in the dashboard: no part tells its reader to run a command (issue 12)
-    messages = (report.kano.message, report.evidence.message, report.personas.message, report.retention.message)
-    assert not any("userlens" in m for m in messages)
+    parts = (report.kano, report.evidence, report.personas, report.retention)
+    assert not any("userlens" in p.message for p in parts)
 
 
 def test_findings_are_computed_from_the_model(ws):

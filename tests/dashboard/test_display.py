@@ -28,7 +28,7 @@ def test_machine_columns_get_human_labels_and_formats() -> None:
     labels = {c: _config(cfg, c)["label"] for c in frame.columns}
     assert labels == {"cohort_start": "Cohort start", "cohort_size": "Cohort size", "p0": "Week 0",
                       "p1": "Week 1", "retention_1": "Retention, period 1",
-                      "mean_active_days_28": "Active days, first 28 days (mean)", "diff_ci_high": "95 % CI to"}
+                      "mean_active_days_28": "Active days, first 28", "diff_ci_high": "95 % CI to"}
     # midnight timestamps become dates: "2026-04-27", not "2026-04-27 00:00:00"
     assert shown["cohort_start"].to_list() == [date(2026, 4, 27), date(2026, 5, 4)]
     assert _config(cfg, "cohort_start")["type_config"]["format"] == "YYYY-MM-DD"
@@ -82,7 +82,8 @@ def test_durations_show_seconds_when_minutes_round_to_zero(seconds, text) -> Non
 
 def test_text_formatters() -> None:
     assert display.plural(1, "row") + " rejected" == "1 row rejected"
-    assert display.plural(3, "row") == "3 rows" and display.plural(1204, "feedback item") == "1,204 feedback items"
+    assert display.plural(3, "row") == "3 rows"
+    assert display.plural(1204, "feedback item") == "1,204 feedback items"
     assert display.fmt_pct(0.41860) == "41.9 %" and display.fmt_pct(None) == "—"
     assert display.fmt_int(12357) == "12,357" and display.fmt_int(None) == "—"
     assert display.fmt_date(datetime(2026, 4, 27)) == "2026-04-27"
