@@ -23,8 +23,8 @@ _NAME = re.compile(r"[^\w.-]+", re.UNICODE)
 
 
 def home_folder() -> Path:
-    """``~/.userlens`` (read at call time, so a changed HOME is honoured)."""
-    return Path.home() / ".userlens"
+    """``$USERLENS_HOME``, else ``~/.userlens`` (read at call time: tests and screenshots use their own)."""
+    return Path(os.environ.get("USERLENS_HOME") or Path.home() / ".userlens")
 
 
 def default_workspace() -> Path:

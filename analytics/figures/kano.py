@@ -18,6 +18,7 @@ HEIGHT = 560
 PLOT_WIDTH, PLOT_HEIGHT = 760.0, 440.0
 QUADRANT_FONT = 14
 LABEL_FONT = 11
+LEGEND = {"orientation": "h", "yanchor": "top", "y": -0.14}  # segment names (personas) are long: below
 MAX_LABELS = 40  # more points than this are named on hover only
 BETTER_WORSE_RANGE = ((-0.04, 1.04), (-0.16, 1.16))
 # (x, y, name): Better/|Worse| split at 0.5; the names in the bands above 1 and below 0
@@ -87,7 +88,7 @@ def better_worse_figure(frame: pl.DataFrame) -> go.Figure:
              "%{customdata[0]}, n=%{customdata[1]}<extra></extra>", canvas, obstacles)
     fig.add_shape(type="line", x0=0.5, x1=0.5, y0=0, y1=1, line={"dash": "dot", "color": "grey"})
     fig.add_shape(type="line", x0=0, x1=1, y0=0.5, y1=0.5, line={"dash": "dot", "color": "grey"})
-    fig.update_layout(title="Kano satisfaction coefficients", height=HEIGHT,
+    fig.update_layout(title="Kano satisfaction coefficients", height=HEIGHT, legend=LEGEND,
                       xaxis_title="|Worse| (dissatisfaction if absent)",
                       yaxis_title="Better (satisfaction if present)", showlegend=len(fig.data) > 1)
     fig.update_xaxes(range=list(BETTER_WORSE_RANGE[0]), tickvals=[0, 0.25, 0.5, 0.75, 1])
@@ -120,7 +121,7 @@ def continuous_figure(frame: pl.DataFrame) -> go.Figure:
              sizes)
     fig.add_shape(type="line", x0=0, x1=0, y0=-2, y1=4, line={"dash": "dot", "color": "grey"})
     fig.add_shape(type="line", x0=-2, x1=4, y0=0, y1=0, line={"dash": "dot", "color": "grey"})
-    fig.update_layout(title="Kano continuous analysis (DuMouchel)", height=HEIGHT,
+    fig.update_layout(title="Kano continuous analysis (DuMouchel)", height=HEIGHT, legend=LEGEND,
                       xaxis_title="dysfunctional score (−2 like … 4 dislike)",
                       yaxis_title="functional score (−2 dislike … 4 like)", showlegend=len(fig.data) > 1)
     fig.update_xaxes(range=list(CONTINUOUS_RANGE[0]), tickvals=[-2, -1, 0, 1, 2, 3, 4])
