@@ -23,7 +23,7 @@ import streamlit as st
 
 MISSING = "—"
 WRAP_CHARS = 40  # a text column with longer values gets wrapped rows (small tables only)
-WRAP_MAX_ROWS = 40
+WRAP_MAX_ROWS = 100
 WRAP_ROW_HEIGHT = 68  # px; Streamlit wraps cell text only in rows taller than 4 rem
 
 
@@ -252,7 +252,7 @@ def present(frame: pl.DataFrame, *, period: str | None = None, formats: dict[str
             longest = frame.select(expr.str.len_chars().max()).item() or 0
             long_text = longest > WRAP_CHARS and frame.height <= WRAP_MAX_ROWS
             wrap = wrap or long_text
-            config[name] = st.column_config.TextColumn(width="large" if long_text else None, **kwargs)
+            config[name] = st.column_config.TextColumn(width="medium" if long_text else None, **kwargs)
         columns.append(expr.alias(name))
     return frame.select(columns), config, (WRAP_ROW_HEIGHT if wrap else None)
 

@@ -208,6 +208,8 @@ def table(frame: pl.DataFrame, *, key: str | None = None, height: int | str = "a
     shown, config, row_height = display.present(frame, period=period, formats=formats, labels=labels,
                                                 helps=helps)
     config.update(column_config or {})
+    if row_height and height == "auto":  # wrapped rows: show up to ten of them without scrolling
+        height = 38 + row_height * min(shown.height, 10)
     st.dataframe(shown, hide_index=True, width="stretch", height=height, key=key, column_config=config,
                  placeholder=display.MISSING, row_height=row_height)
 

@@ -18,7 +18,7 @@ HEIGHT = 560
 PLOT_WIDTH, PLOT_HEIGHT = 760.0, 440.0
 QUADRANT_FONT = 14
 LABEL_FONT = 11
-LEGEND = {"orientation": "h", "yanchor": "top", "y": -0.14}  # segment names (personas) are long: below
+LEGEND = {"orientation": "h", "yanchor": "top", "y": -0.2}  # segment names (personas) are long: below
 MAX_LABELS = 40  # more points than this are named on hover only
 BETTER_WORSE_RANGE = ((-0.04, 1.04), (-0.16, 1.16))
 # (x, y, name): Better/|Worse| split at 0.5; the names in the bands above 1 and below 0
