@@ -53,10 +53,11 @@ def render_markdown(report: Report) -> str:
     str
     """
     g, m = report.generation, report.method
+    kind = f"Prioritised requirement report · {m.label}" if report.backlog.available else "What the data shows"
     out = [
         f"# {md(report.title)}",
         "",
-        f"*Prioritised requirement report · {m.label} · generated {g.generated_at} "
+        f"*{kind} · generated {g.generated_at} "
         f"· workspace {md(g.workspace)} · {md(g.generator)}*",
         "",
         "## Summary and key findings",

@@ -25,6 +25,7 @@ MAKE = {
     "personas": ("app_pages/personas.py", "Find personas on the Personas page"),
     "themes": ("app_pages/themes.py", "Find themes on the Feedback themes page"),
     "data": ("app_pages/data.py", "Load it on the Data page"),
+    "backlog": ("app_pages/data.py", "Load a backlog on the Data page"),
 }
 
 ui.header("Report", "One document with what the data shows — the ranked backlog and where every number came "
@@ -88,7 +89,7 @@ def preview(rep) -> None:  # noqa: ANN001 - analytics.report.Report
         ranking_section(rep)
     else:
         st.markdown("#### Ranking")
-        missing(rep.backlog.message, "data")
+        missing(rep.backlog.message, "backlog")
     left, right = st.columns(2)
     with left:
         st.markdown("#### Kano")
@@ -151,13 +152,6 @@ def ranking_section(rep) -> None:  # noqa: ANN001 - analytics.report.Report
 
 with ui.errors():
     opts = options()
-    if not HAS_BACKLOG:
-        st.info("No backlog in this workspace, so the report shows what the data already says: findings, "
-                "retention, Kano, feedback themes and personas. A backlog (requirements with reach, impact, "
-                "confidence and effort) would add a ranked list, the value/effort matrix and the feedback "
-                "that asks for each requirement.", icon=":material/lightbulb:")
-        st.page_link("app_pages/data.py", label="Load a backlog on the Data page",
-                     icon=":material/upload_file:")
     with st.spinner("Building the report ..."):
         rep = cache.report(**opts)
     downloads(opts)
