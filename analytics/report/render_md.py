@@ -53,7 +53,8 @@ def render_markdown(report: Report) -> str:
     str
     """
     g, m = report.generation, report.method
-    kind = f"Prioritised requirement report · {m.label}" if report.backlog.available else "What the data shows"
+    kind = (f"Prioritised requirement report · {m.label}" if report.backlog.available
+            else "What the data shows")
     out = [
         f"# {md(report.title)}",
         "",
