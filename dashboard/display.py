@@ -39,6 +39,7 @@ class Col:
 # Format kinds -> (printf format of st.column_config.NumberColumn, factor applied to the value).
 FORMATS: dict[str, tuple[str, float]] = {
     "int": ("localized", 1.0),
+    "num": ("localized", 1.0),  # thousands separated, decimals only where the value has them
     "num1": ("%.1f", 1.0),
     "num2": ("%.2f", 1.0),
     "num3": ("%.3f", 1.0),
@@ -116,7 +117,7 @@ COLUMNS: dict[str, Col] = {
     "dysfunctional_score": Col("Dysfunctional score", "num2"),
     # prioritisation
     "rank": Col("Rank", "int"), "req_id": Col("ID", "text"), "title": Col("Requirement", "text"),
-    "score": Col("Score", "num2"), "reach": Col("Reach", "num2"), "impact": Col("Impact", "num2"),
+    "score": Col("Score", "num"), "reach": Col("Reach", "num2"), "impact": Col("Impact", "num2"),
     "effort": Col("Effort", "num2"), "ease": Col("Ease", "num2"),
     "business_value": Col("Business value", "num2"), "time_criticality": Col("Time criticality", "num2"),
     "risk_reduction": Col("Risk reduction", "num2"), "job_size": Col("Job size", "num2"),

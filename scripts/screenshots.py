@@ -68,6 +68,12 @@ def shoot(workspace: Path, out: Path, width: int = 1440, height: int = 1800,
                 path = out / "data-upload.png"
                 page.screenshot(path=str(path))
                 written.append(path)
+            if name == "personas" and page.get_by_text("Map of users").count():  # the map is below the cards
+                page.get_by_text("Map of users").scroll_into_view_if_needed()
+                time.sleep(1.0)
+                path = out / "personas-map.png"
+                page.screenshot(path=str(path))
+                written.append(path)
             print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", flush=True)
     return written
 

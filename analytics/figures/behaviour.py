@@ -174,7 +174,7 @@ def funnel_bars(frame: pl.DataFrame) -> go.Figure:
     for row in frame.iter_rows(named=True):
         start = row["conversion_from_start"]
         prev = row["conversion_from_previous"]
-        bits = [f"{row['users']} users"]
+        bits = [f"{row['users']:,} users"]
         if start is not None:
             bits.append(f"{start:.1%} of start")
         if prev is not None:

@@ -40,7 +40,7 @@ def funnel_section() -> list[str]:
         ("Overall conversion", ui.fmt_pct(end / start if start else None), "Converted / entered."),
         _biggest_drop(frame),
     ])
-    ui.plot(figs.funnel_bars(frame).update_layout(height=80 * frame.height + 120), key="funnel")
+    ui.plot(figs.funnel_bars(frame).update_layout(height=55 * frame.height + 110), key="funnel")
     ui.table(frame.with_columns((pl.col("median_seconds_from_previous") / 3600)
                                 .alias("median_hours_from_previous")).drop("median_seconds_from_previous"))
     ui.download(frame, "funnel", key="dl-funnel")

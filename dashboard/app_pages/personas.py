@@ -92,7 +92,7 @@ def card(row: dict, base: dict, retention: dict, clustered_on: str) -> None:
             st.caption("Confidence from " + " and ".join(parts) + ".")
         top = fig.get("top_events") or []
         if top:
-            ui.table(pl.DataFrame(top).select("event", "per_user", "lift"), height=180)
+            ui.table(pl.DataFrame(top).select("event", "per_user", "lift"))
         for q in (row["quotes"] or [])[:3]:
             ui.quote(q)
 
