@@ -79,7 +79,8 @@ COLUMNS: dict[str, Col] = {
     "step": Col("Step", "int"), "step_name": Col("Event", "text"), "users": Col("Users", "int"),
     "conversion_from_start": Col("Of step 1", "share"),
     "conversion_from_previous": Col("Of previous step", "share"),
-    "median_hours_from_previous": Col("Median hours from previous step", "num1"),
+    "median_time_from_previous": Col("Median time from previous step", "text",
+                                     "Median time between a user's previous step and this one."),
     # experiment
     "group": Col("Group", "text"), "is_control": Col("Control", "bool"),
     "n": Col("Users measured", "int"),

@@ -41,8 +41,9 @@ def funnel_section() -> list[str]:
         _biggest_drop(frame),
     ])
     ui.plot(figs.funnel_bars(frame).update_layout(height=55 * frame.height + 110), key="funnel")
-    ui.table(frame.with_columns((pl.col("median_seconds_from_previous") / 3600)
-                                .alias("median_hours_from_previous")).drop("median_seconds_from_previous"))
+    ui.table(frame.with_columns(pl.col("median_seconds_from_previous").map_elements(
+        ui.fmt_duration, return_dtype=pl.Utf8).alias("median_time_from_previous"))
+        .drop("median_seconds_from_previous"))
     ui.download(frame, "funnel", key="dl-funnel")
     st.caption("A user's result is the furthest step reached in any attempt: an attempt starts at a step-1 "
                f"event and must do the steps in order within {window} days of it.")
