@@ -1,4 +1,4 @@
-"""XLSX workbook of a report (xlsxwriter): Summary, Ranking, Kano, Evidence, Personas, Sources.
+"""XLSX workbook of a report (xlsxwriter): Summary, Ranking, Kano, Evidence, Themes, Personas, Sources.
 
 Numbers are written as numbers with a number format; every text cell goes through
 ``write_string`` after `neutralise`, so no user text can become a formula or a link.
@@ -15,7 +15,7 @@ from analytics.report.model import KANO_NAMES, Report
 from analytics.report.render_tabular import ranking_rows
 from analytics.tabular import XLSX_OPTIONS, neutralise, write_xlsx_cell
 
-SHEETS: tuple[str, ...] = ("Summary", "Ranking", "Kano", "Evidence", "Personas", "Sources")
+SHEETS: tuple[str, ...] = ("Summary", "Ranking", "Kano", "Evidence", "Themes", "Personas", "Sources")
 
 
 class _Book:
@@ -76,9 +76,12 @@ def render_xlsx(report: Report) -> bytes:
     _summary(book, report)
     header, rows = ranking_rows(report)
     widths = {header.index("title"): 36, header.index("provenance"): 90, header.index("flags"): 16}
-    book.table("Ranking", header, rows, widths, note=f"{report.method.label}: {report.method.description}")
+    note = (f"{report.method.label}: {report.method.description}" if report.backlog.available
+            else report.backlog.message)
+    book.table("Ranking", header, rows, widths, note=note)
     _kano(book, report)
     _evidence(book, report)
+    _themes(book, report)
     _personas(book, report)
     _sources(book, report)
     book.wb.close()
@@ -169,6 +172,17 @@ def _evidence(book: _Book, report: Report) -> None:
     ]
     note = None if report.evidence.available else report.evidence.message
     book.table("Evidence", header, rows, {2: 36, 6: 28, 7: 50, 8: 50, 9: 50}, note=note)
+
+
+def _themes(book: _Book, report: Report) -> None:
+    header = ["theme_id", "name", "items", "share", "mean_rating", "nps", "keywords", "quote"]
+    rows = [
+        [t.theme_id, t.name, t.size, t.share, t.mean_rating, t.nps, ", ".join(t.keywords),
+         t.quotes[0] if t.quotes else None]
+        for t in report.themes.themes
+    ]
+    note = None if report.themes.available else report.themes.message
+    book.table("Themes", header, rows, {1: 28, 6: 40, 7: 60}, note=note)
 
 
 def _personas(book: _Book, report: Report) -> None:

@@ -16,7 +16,7 @@ from analytics.ingest import FilePlan, MappingPreview, file_sheets, guess_kind, 
 from analytics.ingest_detect import KINDS, MIN_FILL
 from analytics.ingest_dialect import DELIMITER_NAMES
 from analytics.ingest_kinds import FIELD_TYPES
-from dashboard import cache, ui, uploads
+from dashboard import cache, ui, uploads, workspaces
 from embeddings.erasure import forget_user_everywhere
 
 NONE = "(not in this file)"
@@ -227,7 +227,7 @@ def summary_section() -> None:
         if r["rows_rejected"]:
             reasons = ", ".join(f"{reason} ({n:,})" for reason, n in r["reject_reasons"].items())
             share = r["rows_rejected"] / r["rows_read"]
-            st.warning(f"{r['file_name']}: {r['rows_rejected']:,} rows rejected "
+            st.warning(f"{r['file_name']}: {ui.plural(r['rows_rejected'], 'row')} rejected "
                        f"({share:.1%} of {r['rows_read']:,}) — {reasons}. See them under Rejected rows "
                        "below.",
                        icon=":material/warning:")
@@ -243,9 +243,9 @@ def batches_section() -> None:
     if batches.is_empty():
         st.caption("No file loaded yet.")
         return
-    ui.table(batches.drop("sha256"), column_config={"loaded_at": st.column_config.DatetimeColumn(
-        "loaded_at", format="YYYY-MM-DD HH:mm")})
-    label = {r["batch_id"]: f"#{r['batch_id']} {r['kind']} — {r['file_name']} ({r['rows_loaded']:,} rows)"
+    ui.table(batches.drop("sha256"))
+    label = {r["batch_id"]: f"#{r['batch_id']} {r['kind']} — {r['file_name']} "
+                            f"({ui.plural(r['rows_loaded'], 'row')})"
              for r in batches.iter_rows(named=True)}
     left, right = st.columns(2)
     with left, st.container(border=True):
@@ -322,6 +322,13 @@ def privacy_section() -> None:
 
 if flash := st.session_state.pop("flash", None):
     st.success(flash, icon=":material/check_circle:")
+if workspaces.is_demo(cache.workspace_path()):
+    st.warning("This is the sample workspace: files loaded here are analysed together with the made-up "
+               "Tasklane product. For your own data, create a new workspace in the sidebar first.",
+               icon=":material/science:")
+else:
+    st.caption("Everything in this workspace is analysed together as one product. Another product goes into "
+               "its own workspace (sidebar → New workspace).")
 upload_tab, batches_tab, settings_tab = st.tabs(["Upload", "Batches & rejects", "Settings & privacy"])
 with upload_tab:
     upload_section()

@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from dashboard.commands._common import add_workspace_arg
 
 DEMO_WORKSPACE = Path.home() / ".userlens" / "demo.duckdb"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `demo` options."""
-    add_workspace_arg(parser)
+    parser.add_argument("--workspace", metavar="PATH", default=None,
+                        help="DuckDB workspace file (default ~/.userlens/demo.duckdb)")
     parser.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
 

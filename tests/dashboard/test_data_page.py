@@ -67,7 +67,7 @@ def test_delete_batch_removes_its_rows(app: AppTest, sample_ws_file: Path) -> No
     assert "| Requirements | 0 |" in "\n".join(str(m.value) for m in app.sidebar.markdown)
 
 
-def test_empty_workspace_offers_the_sample_in_one_click(empty_app: AppTest) -> None:
+def test_empty_workspace_offers_the_sample_in_one_click(empty_app: AppTest, tmp_path: Path) -> None:
     empty_app.run()
     assert not empty_app.exception
     assert "| Events | 0 |" in "\n".join(str(m.value) for m in empty_app.sidebar.markdown)
@@ -75,6 +75,9 @@ def test_empty_workspace_offers_the_sample_in_one_click(empty_app: AppTest) -> N
     assert not empty_app.exception
     shown = "\n".join(str(m.value) for m in empty_app.sidebar.markdown)
     assert "| Events | 0 |" not in shown and "| Requirements | 25 |" in shown
+    # the sample went into its own workspace next to this one, which stays empty (issue 12)
+    assert empty_app.sidebar.code[0].value == str(tmp_path / "demo.duckdb")
+    assert sum(counts_of(tmp_path / "empty.duckdb").values()) == 0
 
 
 def test_forget_user_removes_them_everywhere(app: AppTest, sample_ws_file: Path) -> None:
