@@ -253,5 +253,5 @@ def test_one_rejected_row_is_one_row(hand_app: AppTest) -> None:
         "batch_id": 9, "kind": "events", "file_name": "chat.csv", "rows_read": 10, "rows_loaded": 9,
         "rows_rejected": 1, "reject_reasons": {"missing user_id": 1}, "warnings": []}]
     hand_app.run()
-    assert "chat.csv: 1 row rejected — missing user_id (1)." in texts(hand_app)
+    assert "chat.csv: 1 row rejected (10.0% of 10) — missing user_id (1)." in texts(hand_app)
     assert "1 rows" not in texts(hand_app)

@@ -120,11 +120,12 @@ def test_serve_falls_back_to_the_default_workspace(private_home: Path) -> None:
 
 # -- 13. demo --help, report time ---------------------------------------------------------------------
 
-def test_demo_help_names_the_demo_workspace() -> None:
-    from dashboard.cli import build_parser
+def test_demo_help_names_the_demo_workspace(capsys: pytest.CaptureFixture[str]) -> None:
+    from dashboard.cli import main
 
-    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    text = " ".join(sub.choices["demo"].format_help().split())
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
     assert "--workspace PATH DuckDB workspace file (default ~/.userlens/demo.duckdb)" in text
     assert "workspace.duckdb" not in text
 
