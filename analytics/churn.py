@@ -23,9 +23,10 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 
 from analytics.errors import UserLensError
-from analytics.periods import DAY_US, to_timestamp
+from analytics.periods import DAY_US, check_event_times, to_timestamp
 from analytics.sqlfiles import run_sql
 
+MAX_HORIZON_DAYS = 3660
 FEATURES = ["recency_days", "tenure_days", "events_total", "events_7", "events_28", "events_28_56",
             "active_days_28", "active_days_total", "distinct_events"]
 
@@ -79,8 +80,10 @@ def churn_risk(con: duckdb.DuckDBPyConnection, *, as_of: datetime | date | str |
         ``scores``: ``user_id``, ``risk`` (0..1, probability of churn), the features; sorted by
         risk descending. ``auc``: ROC AUC on the holdout cutoff (None with ``auc_note`` saying why).
     """
-    if not isinstance(horizon_days, int) or horizon_days < 1:
-        raise UserLensError(f"horizon_days must be a positive whole number, not {horizon_days!r}.")
+    if not isinstance(horizon_days, int) or not 1 <= horizon_days <= MAX_HORIZON_DAYS:
+        raise UserLensError(f"horizon_days must be a whole number from 1 to {MAX_HORIZON_DAYS}, "
+                            f"not {horizon_days!r}.")
+    check_event_times(con)  # a time Python cannot hold would come back as text
     last = con.execute("SELECT max(ts) FROM events").fetchall()[0][0]
     if last is None:
         raise UserLensError("There are no events: load some with userlens ingest events FILE.")
@@ -88,7 +91,11 @@ def churn_risk(con: duckdb.DuckDBPyConnection, *, as_of: datetime | date | str |
     if t.tzinfo is None:
         t = t.replace(tzinfo=UTC)
     horizon = timedelta(days=horizon_days)
-    train_cut, test_cut = t - 2 * horizon, t - horizon
+    try:
+        train_cut, test_cut = t - 2 * horizon, t - horizon
+    except OverflowError as exc:
+        raise UserLensError(f"Twice the {horizon_days}-day horizon before {t:%Y-%m-%d} lies before year 1: "
+                            "choose a later --as-of or a shorter --horizon-days.") from exc
     train = churn_features(con, cutoff=train_cut, horizon_days=horizon_days)
     test = churn_features(con, cutoff=test_cut, horizon_days=horizon_days)
     x_tr, y_tr = _xy(train)

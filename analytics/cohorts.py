@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from analytics.errors import UserLensError
-from analytics.periods import period_params
+from analytics.periods import check_event_times, period_params
 from analytics.sqlfiles import run_sql
 
 WEIGHTS = {"retention_1": 0.3, "retention_4": 0.3, "retention_12": 0.2, "activity_28": 0.2}
@@ -52,6 +52,7 @@ def cohort_scores(con: duckdb.DuckDBPyConnection, *, by: str = "signup_week", ti
         raise UserLensError(f"Unknown cohort {by!r}: use signup_week, signup_month, persona or attr:<name>.")
     params = period_params(con, period="month" if kind == "month" else "week", timezone=timezone,
                            week_start=week_start)
+    check_event_times(con)
     frame = run_sql(con, "cohort_scores", by_kind=kind, attr_path=attr_path, **params)
     if kind == "persona" and frame.is_empty():
         raise UserLensError("No personas found: run personas first (userlens personas, or the Personas "

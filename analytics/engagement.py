@@ -11,8 +11,9 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
+from analytics.activity import ensure_activity
 from analytics.errors import UserLensError
-from analytics.periods import period_params, to_timestamp
+from analytics.periods import check_event_times, period_params, to_timestamp
 from analytics.sqlfiles import run_sql
 
 
@@ -33,7 +34,9 @@ def dau_wau_mau(con: duckdb.DuckDBPyConnection, *, timezone: str | None = None,
         ``day`` (Date), ``dau``, ``wau``, ``mau`` (Int64), ``stickiness`` (Float64, DAU/MAU),
         one row for every day from the first to the last active day.
     """
-    return run_sql(con, "dau_wau_mau", **period_params(con, timezone=timezone, week_start=week_start))
+    params = period_params(con, period="day", timezone=timezone, week_start=week_start)
+    ensure_activity(con, period="day", tz=params["tz"], wshift=params["wshift"])
+    return run_sql(con, "dau_wau_mau", **params)
 
 
 def power_users(con: duckdb.DuckDBPyConnection, *, days: int = 7, as_of: datetime | date | str | None = None,
@@ -59,6 +62,7 @@ def power_users(con: duckdb.DuckDBPyConnection, *, days: int = 7, as_of: datetim
     if days not in (7, 28):
         raise UserLensError(f"The power-user curve covers 7 or 28 days, not {days!r}.")
     params = period_params(con, timezone=timezone, week_start=week_start)
+    check_event_times(con)
     return run_sql(con, "power_users", days=days, as_of=to_timestamp(as_of), **params)
 
 
@@ -89,6 +93,7 @@ def session_table(con: duckdb.DuckDBPyConnection, *, gap_minutes: float = 30) ->
     """One row per session: ``user_id, session_key, started, ended, seconds, events``."""
     if gap_minutes <= 0:
         raise UserLensError(f"gap_minutes must be positive, not {gap_minutes!r}.")
+    check_event_times(con)
     return run_sql(con, "sessions", gap_us=int(round(gap_minutes * 60_000_000)))
 
 
@@ -112,6 +117,7 @@ def session_kpis(con: duckdb.DuckDBPyConnection, *, gap_minutes: float = 30) -> 
 def events_per_user(con: duckdb.DuckDBPyConnection, *, timezone: str | None = None,
                     week_start: str | None = None) -> pl.DataFrame:
     """Per user: ``events``, ``distinct_events``, ``active_days``, ``first_event``, ``last_event``."""
+    check_event_times(con)
     return run_sql(con, "events_per_user", **period_params(con, timezone=timezone, week_start=week_start))
 
 
@@ -126,8 +132,8 @@ def kpis(con: duckdb.DuckDBPyConnection, *, timezone: str | None = None,
         ``wau`` and ``mau`` (at the last day), ``stickiness`` (mean DAU / MAU over the last 30 days),
         ``first_event``, ``last_event``.
     """
+    daily = dau_wau_mau(con, timezone=timezone, week_start=week_start)  # refuses out-of-range times
     totals = run_sql(con, "kpis")
-    daily = dau_wau_mau(con, timezone=timezone, week_start=week_start)
     last = daily.tail(1)
     recent = daily.tail(30)
     return totals.select(

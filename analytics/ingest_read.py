@@ -1,30 +1,38 @@
 """Input files -> a DuckDB table expression with every column as VARCHAR.
 
-Formats: CSV (delimiter sniffed by DuckDB), gzip CSV, Parquet, XLSX. Encodings: UTF-8 (with or
-without BOM), UTF-16 with BOM, GBK/GB18030 and Latin-1. DuckDB reads the files; Python only looks
-at the first megabytes to choose the format and encoding, and streams the two cases DuckDB cannot
-read itself (GB18030 text, XLSX workbooks) through a chunked pass into a temporary UTF-8 CSV.
+Formats: CSV (delimiter, quoting and header found by `analytics.ingest_dialect` on a sample), gzip
+CSV, Parquet, XLSX. Encodings: UTF-8 (with or without BOM), UTF-16 with BOM, GBK/GB18030 and Latin-1.
+DuckDB reads well-formed files itself with the dialect spelt out (strict, no sniffing). Python looks
+at the first megabytes to choose format, encoding and dialect, and streams only what DuckDB cannot
+read: GB18030/UTF-16 text (transcoded to UTF-8), XLSX sheets, whitespace-separated or mixed-line-ending
+text, and any file DuckDB's strict parser refused (`repair=True`, see `analytics.ingest_repair`).
+Such a rewritten source also carries each row's number, reject reason and raw line.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import gzip
 import hashlib
+import os
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from analytics.errors import InputFileError
+from analytics.ingest_dialect import Dialect, looks_binary, sample_lines, sniff_dialect
+from analytics.ingest_repair import EXTRA_COLUMNS, REASON, rewrite_csv
+from analytics.ingest_xlsx import xlsx_to_csv
 from analytics.sqlfiles import quote_ident, quote_literal
 
 HEAD_BYTES = 4 << 20  # bytes examined to decide the encoding
+DIALECT_CHARS = 1 << 20  # characters examined to decide the dialect
+TAIL_BYTES = 1 << 16
 CHUNK = 1 << 20
-_STORE = ", store_rejects = true, rejects_table = 'ul_rej_errors', rejects_scan = 'ul_rej_scans'"
+SAMPLE_ROWS = 1000  # rows read for the preview, fill rates and the time-format notes
 
 
 @dataclass
@@ -34,11 +42,14 @@ class Source:
     path: Path
     format: str  # csv | csv.gz | parquet | xlsx
     encoding: str
-    delimiter: str | None
+    delimiter: str | None  # the character (" " for runs of whitespace); None: not delimited text
     columns: list[str]
-    relation: str  # for CSV: stores malformed lines in the temp table ul_rej_errors
-    quiet_relation: str = ""  # the same rows without storing rejects again (second scans)
-    csv_rejects: bool = False
+    relation: str
+    rewritten: bool = False  # the relation also has __ul_row, __ul_src_reason, __ul_src_raw, __ul_src_formula
+    repairable: bool = False  # DuckDB reads the file itself: a parse error means "read it again carefully"
+    sheets: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    dialect: Dialect | None = None
     temp_files: list[Path] = field(default_factory=list)
 
 
@@ -118,6 +129,18 @@ def _head(path: Path, fmt: str) -> tuple[bytes, bool]:
                              hint="Check that the file is complete and not corrupted.") from exc
 
 
+def _tail(path: Path, fmt: str) -> bytes:
+    """The last bytes of a plain file (a different last line ending shows there); b"" for gzip."""
+    if fmt != "csv":
+        return b""
+    with open(path, "rb") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        if size <= HEAD_BYTES:
+            return b""
+        fh.seek(size - TAIL_BYTES)
+        return fh.read()
+
+
 def _transcode(path: Path, fmt: str, encoding: str, out: Path) -> None:
     """Stream `path` (maybe gzip) from `encoding` to a UTF-8 file, 1 MB at a time."""
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -137,48 +160,14 @@ def _transcode(path: Path, fmt: str, encoding: str, out: Path) -> None:
             offset += len(chunk)
 
 
-def _cell(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _xlsx_to_csv(path: Path, out: Path) -> None:
-    """First worksheet of an XLSX workbook -> UTF-8 CSV, streaming rows (openpyxl read-only)."""
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise InputFileError(f"is not a readable XLSX workbook ({exc})", file=str(path)) from exc
-    try:
-        sheet = book.worksheets[0]
-        with open(out, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            width = 0
-            for i, row in enumerate(sheet.iter_rows(values_only=True)):
-                cells = [_cell(v) for v in row]
-                if i == 0:
-                    while cells and cells[-1] is None:
-                        cells.pop()
-                    width = len(cells)
-                    cells = [c if c not in (None, "") else f"column_{j + 1}" for j, c in enumerate(cells)]
-                elif all(c is None for c in cells):
-                    continue
-                writer.writerow((cells + [None] * width)[:width])
-    finally:
-        book.close()
-
-
-def _csv_relation(path: Path, *, encoding: str | None, compression: str | None) -> str:
-    opts = ["all_varchar = true", "header = true", "ignore_errors = true", "store_rejects = true",
-            "rejects_table = 'ul_rej_errors'", "rejects_scan = 'ul_rej_scans'"]
+def _read_csv(path: Path, columns: list[str], dialect: Dialect | None, *, encoding: str | None = None,
+              compression: str | None = None) -> str:
+    """read_csv with everything spelt out: no sniffing, strict, every column VARCHAR."""
+    delim, quote, escape = (dialect.delimiter, dialect.quote, dialect.escape) if dialect else (",", '"', '"')
+    types = ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in columns)
+    opts = [f"columns = {{{types}}}", "auto_detect = false", "header = true",
+            f"delim = {quote_literal(delim)}", f"quote = {quote_literal(quote)}",
+            f"escape = {quote_literal(escape)}"]
     if encoding:
         opts.append(f"encoding = {quote_literal(encoding)}")
     if compression:
@@ -186,67 +175,121 @@ def _csv_relation(path: Path, *, encoding: str | None, compression: str | None) 
     return f"read_csv({quote_literal(str(path))}, {', '.join(opts)})"
 
 
-def open_source(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path) -> Source:
-    """Decide format and encoding of `path` and return a `Source` DuckDB can scan.
-
-    Raises
-    ------
-    InputFileError
-        Missing, empty, unreadable or header-only files, with what to do about it.
-    """
+def _check_file(path: Path) -> None:
     if not path.exists():
         raise InputFileError("does not exist", file=str(path), hint="Check the path and try again.")
     if not path.is_file():
         raise InputFileError("is not a file", file=str(path))
     if path.stat().st_size == 0:
         raise InputFileError("is empty", file=str(path), hint="Export the data again with a header row.")
+
+
+def _text_source(path: Path, fmt: str, tmpdir: Path, delimiter: str | None, repair: bool) -> Source:
+    head, complete = _head(path, fmt)
+    if not head.strip():
+        raise InputFileError("is empty", file=str(path), hint="Export the data again with a header row.")
+    if looks_binary(head):
+        raise InputFileError("is not a text/CSV file (it holds binary data)", file=str(path),
+                             hint="Export the data as CSV (UTF-8), XLSX or Parquet.")
+    encoding = sniff_encoding(head, complete)
+    codec = "utf-16" if encoding == "utf-16" else encoding
+    text = head[:DIALECT_CHARS * 2].decode(codec, errors="replace")[:DIALECT_CHARS]
+    dialect = sniff_dialect(text, tail=_tail(path, fmt).decode(codec, errors="replace"), delimiter=delimiter)
+    if not dialect.header:
+        raise InputFileError("is empty", file=str(path), hint="Export the data again with a header row.")
+    read_path, gzipped, temp = path, fmt == "csv.gz", []
+    if encoding in ("gb18030", "utf-16"):
+        read_path, gzipped = tmpdir / "utf8.csv", False
+        _transcode(path, fmt, encoding, read_path)
+        temp.append(read_path)
+        codec = "utf-8"
+    leading_blank = not sample_lines(text.lstrip("\ufeff"), 1)[0].strip(" \t\r\n")
+    columns = list(dialect.header)
+    if repair or dialect.whitespace or dialect.mixed_newlines or leading_blank:
+        out = tmpdir / "repaired.csv"
+        rewrite_csv(read_path, encoding=codec, gzipped=gzipped, dialect=dialect, out=out)
+        temp.append(out)
+        return Source(path, fmt, encoding, dialect.delimiter, columns,
+                      _read_csv(out, columns + list(EXTRA_COLUMNS), None), rewritten=True, dialect=dialect,
+                      temp_files=temp)
+    relation = _read_csv(read_path, columns, dialect, encoding="latin-1" if codec == "latin-1" else None,
+                         compression="gzip" if gzipped else None)
+    return Source(path, fmt, encoding, dialect.delimiter, columns, relation, repairable=True, dialect=dialect,
+                  temp_files=temp)
+
+
+def open_source(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, *, delimiter: str | None = None,
+                sheet: str | None = None, repair: bool = False) -> Source:
+    """Decide format, encoding and dialect of `path` and return a `Source` DuckDB can scan.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Connection used to describe Parquet files.
+    path : Path
+        The input file.
+    tmpdir : Path
+        Folder for transcoded or rewritten copies (deleted by the caller).
+    delimiter : str, optional
+        A delimiter a person chose (one character, or `ingest_dialect.WHITESPACE`); default detected.
+    sheet : str, optional
+        XLSX worksheet to read (default the first).
+    repair : bool
+        Read delimited text line by line (`analytics.ingest_repair`) instead of with DuckDB's parser.
+
+    Raises
+    ------
+    InputFileError
+        Missing, empty, binary or unreadable files, unknown sheets, with what to do about it.
+    """
+    _check_file(path)
     fmt = _format_of(path)
-    encoding, delimiter, temp = "binary", None, []
     if fmt == "parquet":
         relation = f"read_parquet({quote_literal(str(path))})"
-    elif fmt == "xlsx":
+        try:
+            described = con.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+        except duckdb.Error as exc:
+            raise InputFileError(f"cannot be read as PARQUET: {str(exc).splitlines()[0]}", file=str(path),
+                                 hint="Check the format, or save it as UTF-8 CSV.") from exc
+        columns = [row[0] for row in described]
+        # a float NaN (or infinity) is a missing value, not the text "nan" (isnan() is folded away by
+        # DuckDB's statistics when the file's min/max leave NaN out; isfinite() is not)
+        casts = [f"CASE WHEN isfinite({quote_ident(c)}) THEN CAST({quote_ident(c)} AS VARCHAR) END"
+                 if str(t).upper() in ("FLOAT", "DOUBLE") else f"CAST({quote_ident(c)} AS VARCHAR)"
+                 for c, t, *_ in described]
+        relation = ("(SELECT " + ", ".join(f"{expr} AS {quote_ident(c)}" for expr, c in zip(casts, columns,
+                                                                                          strict=True))
+                    + f" FROM {relation})")
+        return Source(path, fmt, "binary", None, columns, relation)
+    if fmt == "xlsx":
         out = tmpdir / "sheet.csv"
-        _xlsx_to_csv(path, out)
-        temp.append(out)
-        encoding = "utf-8"
-        relation = _csv_relation(out, encoding=None, compression=None)
-    else:
-        head, complete = _head(path, fmt)
-        if not head.strip():
-            raise InputFileError("is empty", file=str(path), hint="Export the data again with a header row.")
-        encoding = sniff_encoding(head, complete)
-        compression = "gzip" if fmt == "csv.gz" else None
-        if encoding in ("gb18030", "utf-16"):
-            out = tmpdir / "utf8.csv"
-            _transcode(path, fmt, encoding, out)
-            temp.append(out)
-            relation = _csv_relation(out, encoding=None, compression=None)
-        else:
-            relation = _csv_relation(path, encoding="latin-1" if encoding == "latin-1" else None,
-                                     compression=compression)
+        info = xlsx_to_csv(path, out, sheet)
+        columns = list(info.header)
+        return Source(path, fmt, "utf-8", None, columns, _read_csv(out, columns + list(EXTRA_COLUMNS), None),
+                      rewritten=True, sheets=info.sheets, sheet=info.sheet, temp_files=[out])
+    return _text_source(path, fmt, tmpdir, delimiter, repair)
+
+
+def read_sample(con: duckdb.DuckDBPyConnection, src: Source, rows: int = SAMPLE_ROWS) -> pl.DataFrame:
+    """The first `rows` usable rows of `src` (its own columns only). Raises duckdb.Error when DuckDB
+    cannot parse them (the caller may then read the file again with ``repair=True``)."""
+    cols = ", ".join(quote_ident(c) for c in src.columns)
+    where = f" WHERE {REASON} IS NULL" if src.rewritten else ""
+    found = con.execute(f"SELECT {cols} FROM {src.relation}{where} LIMIT {int(rows)}").fetchall()
+    # built from Python rows: .pl() would import pyarrow (a third of a second) on every CLI load
+    return pl.DataFrame(found, schema={c: pl.Utf8 for c in src.columns}, orient="row")
+
+
+def open_with_sample(con: duckdb.DuckDBPyConnection, path: Path, tmpdir: Path, *,
+                     delimiter: str | None = None, sheet: str | None = None) -> tuple[Source, pl.DataFrame]:
+    """`open_source` and `read_sample`, reading the file carefully when DuckDB's strict parser fails
+    on the sample already."""
+    src = open_source(con, path, tmpdir, delimiter=delimiter, sheet=sheet)
     try:
-        described = con.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+        return src, read_sample(con, src)
     except duckdb.Error as exc:
-        raise InputFileError(f"cannot be read as {fmt.upper()}: {str(exc).splitlines()[0]}",
-                             file=str(path), hint="Check the format, or save it as UTF-8 CSV.") from exc
-    columns = [row[0] for row in described]
-    if fmt == "parquet":
-        relation = ("(SELECT " + ", ".join(f"CAST({quote_ident(c)} AS VARCHAR) AS {quote_ident(c)}"
-                                           for c in columns) + f" FROM {relation})")
-    else:
-        delimiter = _delimiter(con, relation)
-    quiet = relation.replace(_STORE, "")
-    return Source(path=path, format=fmt, encoding=encoding, delimiter=delimiter, columns=columns,
-                  relation=relation, quiet_relation=quiet, csv_rejects=fmt != "parquet", temp_files=temp)
-
-
-def _delimiter(con: duckdb.DuckDBPyConnection, relation: str) -> str | None:
-    """The delimiter DuckDB chose for `relation` (a read_csv call), via sniff_csv with the same options."""
-    sniff = relation.replace("read_csv(", "sniff_csv(", 1)
-    for opt in (_STORE, ", ignore_errors = true", "all_varchar = true, "):
-        sniff = sniff.replace(opt, "")
-    try:
-        rows = con.execute(f"SELECT Delimiter FROM {sniff}").fetchall()
-    except duckdb.Error:
-        return None
-    return rows[0][0] if rows else None
+        if not src.repairable:
+            raise InputFileError(f"cannot be read as {src.format.upper()}: {str(exc).splitlines()[0]}",
+                                 file=str(path), hint="Check the format, or save it as UTF-8 CSV.") from exc
+    src = open_source(con, path, tmpdir, delimiter=delimiter, sheet=sheet, repair=True)
+    return src, read_sample(con, src)

@@ -2,8 +2,9 @@
 
 Codes (DESIGN §2): 1 like, 2 must-be (expect), 3 neutral, 4 live-with (tolerate), 5 dislike.
 Matching ignores case, spaces and punctuation, so "I like it that way." and "i like it that way"
-are the same answer. The digits "1".."5" are accepted as codes too. The SQL side applies the same
-normalisation (`NORMALISE_SQL`) and looks the key up in `KANO_KEYS` / `KANO_CODES`.
+are the same answer. The digits "1".."5" (or "3.0") are accepted as codes; any other text with a
+digit is not an answer, so "-1" or "10" never become "like" once punctuation is dropped. The SQL
+side applies the same normalisation (`NORMALISE_SQL`) and looks the key up in `KANO_KEYS` / `KANO_CODES`.
 """
 
 from __future__ import annotations
@@ -45,14 +46,26 @@ _WORDINGS: dict[int, tuple[str, ...]] = {
     ),
 }
 
-# One pattern for Python and DuckDB (RE2): every character that is not a letter or a digit.
+# Blank characters around a value: spaces, tabs, line breaks, no-break and zero-width spaces, BOM.
+BLANKS = " \t\r\n\v\f\u00a0\u200b\u200c\u200d\u2060\ufeff\u3000"
+_CODE = r"[1-5](\.0+)?"
+# One rule for Python and DuckDB (RE2): a code is exactly 1..5 (a spreadsheet may write 3.0); any
+# other text with a digit is no answer ("-1" is not "1"); wordings drop every non-letter character.
 _STRIP = r"[^\p{L}\p{N}]+"
-NORMALISE_SQL = "regexp_replace(lower({x}), '" + _STRIP + "', '', 'g')"
+NORMALISE_SQL = ("CASE WHEN regexp_full_match(trim({x}, '" + BLANKS + "'), '" + _CODE + "') "
+                 "THEN left(trim({x}, '" + BLANKS + "'), 1) WHEN regexp_matches({x}, '[0-9]') THEN '' "
+                 "ELSE regexp_replace(lower({x}), '" + _STRIP + "', '', 'g') END")
 
 
 def normalise_answer(text: str) -> str:
-    """Lower case with every non-letter, non-digit character removed ("I like it!" -> "ilikeit")."""
-    return "".join(ch for ch in str(text).lower() if ch.isalnum())
+    """The lookup key of an answer: "1".."5" for a code, "" for other text with a digit ("-1"),
+    else lower case with every non-letter, non-digit character removed ("I like it!" -> "ilikeit")."""
+    value = str(text).strip(BLANKS)
+    if re.fullmatch(_CODE, value):
+        return value[0]
+    if re.search("[0-9]", value):
+        return ""
+    return "".join(ch for ch in value.lower() if ch.isalnum())
 
 
 def _table() -> dict[str, int]:
@@ -89,6 +102,9 @@ def answer_code(text: str | int | None) -> int | None:
     return ANSWER_CODES.get(normalise_answer(str(text)))
 
 
+#: Self-stated importance is accepted on survey scales within 0..10 (1-5, 1-7, 1-9, 0-10); 999 or -5
+#: is rejected.
+IMPORTANCE_RANGE: tuple[float, float] = (0.0, 10.0)
 _LEADING_NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)")
 IMPORTANCE_SQL = r"try_cast(regexp_extract({x}, '^\s*(-?\d+(\.\d+)?)', 1) AS DOUBLE)"
 

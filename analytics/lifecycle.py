@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from analytics.activity import ensure_activity
 from analytics.periods import period_params
 from analytics.sqlfiles import run_sql
 
@@ -34,5 +35,6 @@ def lifecycle(con: duckdb.DuckDBPyConnection, *, period: str = "week", timezone:
         Long frame ``period_start`` (Date), ``status``, ``users`` (Int64; dormant negative), four
         rows per period from the first to the last active period.
     """
-    return run_sql(con, "lifecycle", **period_params(con, period=period, timezone=timezone,
-                                                     week_start=week_start))
+    params = period_params(con, period=period, timezone=timezone, week_start=week_start)
+    ensure_activity(con, period=params["period"], tz=params["tz"], wshift=params["wshift"])
+    return run_sql(con, "lifecycle", **params)

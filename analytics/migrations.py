@@ -52,6 +52,40 @@ CREATE TABLE IF NOT EXISTS requirement_evidence (
 ALTER TABLE persona_members ADD COLUMN x DOUBLE;
 ALTER TABLE persona_members ADD COLUMN y DOUBLE;
 """),
+    # Period macros (like dbt macros): the one definition of a local day and a period number that every
+    # behaviour query uses (DESIGN §4; analytics/periods.py explains tz and wshift). DuckDB expands a
+    # macro into the query before planning, so a macro costs nothing at run time. DuckDB's `//`
+    # truncates towards zero, so days before 1970 need floor_div. The activity tables
+    # hold user activity per local period, pre-aggregated and without user ids (analytics/activity.py).
+    (6, "period macros and activity tables", """
+CREATE OR REPLACE MACRO floor_div(a, b) AS a // b - CASE WHEN a % b < 0 THEN 1 ELSE 0 END;
+CREATE OR REPLACE MACRO local_day(ts, tz) AS
+    floor_div(CASE WHEN tz = 'UTC' THEN epoch_us(ts) ELSE epoch_us(timezone(tz, ts)) END, 86400000000);
+CREATE OR REPLACE MACRO period_number(dnum, period, wshift) AS
+    CASE period WHEN 'day' THEN dnum
+                WHEN 'week' THEN floor_div(dnum + wshift, 7)
+                ELSE year(DATE '1970-01-01' + dnum::INTEGER) * 12
+                     + month(DATE '1970-01-01' + dnum::INTEGER) - 1 END;
+CREATE OR REPLACE MACRO period_first_day(pnum, period, wshift) AS
+    CASE period WHEN 'day' THEN DATE '1970-01-01' + pnum::INTEGER
+                WHEN 'week' THEN DATE '1970-01-01' + (7 * pnum - wshift)::INTEGER
+                ELSE make_date((pnum // 12)::BIGINT, (pnum % 12 + 1)::BIGINT, 1) END;
+CREATE OR REPLACE MACRO local_midnight(d, tz) AS
+    CASE WHEN tz = 'UTC' THEN d::TIMESTAMP::TIMESTAMPTZ ELSE timezone(tz, d::TIMESTAMP) END;
+CREATE TABLE IF NOT EXISTS activity (
+    grain VARCHAR NOT NULL, timezone VARCHAR NOT NULL, wshift INTEGER NOT NULL,
+    pnum BIGINT NOT NULL, prev_p BIGINT, next_p BIGINT,
+    first_p BIGINT NOT NULL, last_p BIGINT NOT NULL, user_first_day BIGINT NOT NULL, users BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS activity_builds (
+    grain VARCHAR NOT NULL, timezone VARCHAR NOT NULL, wshift INTEGER NOT NULL, format INTEGER NOT NULL,
+    neighbours BOOLEAN NOT NULL, events_version BIGINT NOT NULL, events_rows BIGINT NOT NULL,
+    last_ts TIMESTAMPTZ, built_at TIMESTAMPTZ DEFAULT current_timestamp,
+    PRIMARY KEY (grain, timezone, wshift));
+CREATE OR REPLACE MACRO activity_of(of_grain, of_tz, of_wshift) AS TABLE
+    SELECT * FROM activity
+    WHERE grain = of_grain AND timezone = of_tz
+      AND wshift = CASE WHEN of_grain = 'week' THEN of_wshift ELSE 0 END;
+"""),
     (7, "intents, labels and proposed requirements", """
 CREATE TABLE IF NOT EXISTS intent_definitions (
     label VARCHAR PRIMARY KEY, description VARCHAR NOT NULL, position INTEGER);

@@ -12,21 +12,30 @@ parameters built here:
 - ``$len_us``: rolling period length in microseconds: exactly 24 h, 7 d or 30 d, so a rolling
   period is a fixed span of elapsed time even across a DST change; calendar periods follow the
   local calendar (a DST day has 23 or 25 hours).
+
+The SQL spells these rules once, as macros created by migration 6 (``analytics/migrations.py``):
+``local_day(ts, $tz)``, ``period_number(dnum, $period, $wshift)``, ``period_first_day(pnum,
+$period, $wshift)`` and ``local_midnight(date, $tz)``.
+
+Event times must lie in :data:`EVENT_TIME_RANGE`: Python, polars' conversions and the pages hold
+years 1 to 9999, and a year's margin keeps every local day, period start and period end inside.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
 from analytics.errors import UserLensError
+from analytics.sqlfiles import run_sql
 
 PERIODS = ("day", "week", "month")
 WEEK_STARTS = ("monday", "sunday")
 DAY_US = 86_400_000_000
+EVENT_TIME_RANGE = (datetime(2, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
 ROLLING_LENGTH_US = {"day": DAY_US, "week": 7 * DAY_US, "month": 30 * DAY_US}
 _UTC_ALIASES = {"utc", "etc/utc", "etc/uct", "uct", "zulu", "etc/zulu", "universal", "etc/universal",
                 "gmt", "etc/gmt", "greenwich", "etc/greenwich", "gmt0", "etc/gmt0", "gmt+0", "gmt-0"}
@@ -138,3 +147,26 @@ def ensure_events(con: duckdb.DuckDBPyConnection, where: str = "the workspace") 
     """Raise a UserLensError saying how to load events when the events table is empty."""
     if not con.execute("SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)").fetchall()[0][0]:
         raise UserLensError(f"No events in {where}: load them first with `userlens ingest events FILE`.")
+
+
+def check_event_times(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise a UserLensError naming the rows when an event time lies outside :data:`EVENT_TIME_RANGE`.
+
+    Such rows can only come from a load made before ingestion rejected them (or from writing to the
+    table directly); a metric refuses them in one sentence instead of failing on a date it cannot hold.
+    """
+    lo, hi = EVENT_TIME_RANGE
+    found = run_sql(con, "event_time_outliers", lo=lo, hi=hi)
+    if found.is_empty():
+        return
+    row = found.row(0, named=True)
+    n = int(row["n"])
+    where = (f"batch {row['batch_id']}" + (f" from {row['file_name']}" if row["file_name"] else "")
+             if row["batch_id"] is not None else "not from a loaded file")
+    fix = (f"delete batch {row['batch_id']} on the Data page or load its file again with "
+           "`userlens ingest events FILE --replace`, which rejects such times"
+           if row["batch_id"] is not None else "delete those rows from the events table")
+    raise UserLensError(
+        f"{n:,} event{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} a time outside "
+        f"{lo.date().isoformat()}..{hi.year - 1}-12-31 UTC that no calendar period can hold (the first: user "
+        f"{row['user_id']!r} at {row['ts_text']}, {where}): {fix}.")

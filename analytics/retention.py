@@ -7,7 +7,9 @@ Semantics, exactly:
   whose period holds one of their start events (the anchor of that row is the first such event).
 - Column ``p0`` is the cohort size; ``pk`` (k = 1..periods) counts the row's users with a return
   event in period row + k. A return in the anchor's own period never counts for k >= 1.
-- ``unbounded``: a user counts in every column 1..k where k is the latest column they returned in.
+- ``unbounded``: a user counts in every column 1..k where k is the latest period they returned in
+  over *all* data, not only among the columns shown: asking for more or fewer columns never changes
+  a value (a user active in week 9 counts in week 5 of a 6-column table).
 - ``window='rolling'``: period k of a user is [t0 + k*L, t0 + (k+1)*L) after their anchor t0,
   L = exactly 24 h / 7 d / 30 d; the row is still the calendar period of the anchor.
 - A cell is null (unobservable) when its period ends after the last event in the data; for rolling
@@ -16,6 +18,11 @@ Semantics, exactly:
   falls in the range. The anchor is still computed over all data, so a user whose first event
   precedes ``date_from`` is not a new user of the range (they appear in no ``first`` row of it),
   and returns are counted after ``date_to`` as long as they are observable.
+
+Calendar periods with any event as start and return event read the activity table
+(``analytics/activity.py``, ``retention_activity.sql``) for first cohorts, and for recurring ones
+counted "on or after" without a date range; every other combination scans the events
+(``retention.sql``).
 """
 
 from __future__ import annotations
@@ -26,8 +33,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from analytics.activity import ensure_activity
 from analytics.errors import UserLensError
-from analytics.periods import check_choice, period_params, to_date
+from analytics.periods import check_choice, check_event_times, period_params, to_date
 from analytics.sqlfiles import run_sql
 
 MAX_PERIODS = 400
@@ -49,7 +57,7 @@ def retention(con: duckdb.DuckDBPyConnection, *, period: str = "week", cohort: s
     cohort : {'first', 'recurring'}
         Anchor on the first start event, or on every period holding a start event.
     unbounded : bool
-        Count a user in every column up to their latest return ("on or after").
+        Count a user in every column up to their latest return over all data ("on or after").
     window : {'calendar', 'rolling'}
         Calendar periods in the workspace zone, or fixed-length periods after each anchor.
     periods : int
@@ -78,7 +86,14 @@ def retention(con: duckdb.DuckDBPyConnection, *, period: str = "week", cohort: s
     params.update(cohort=cohort, window=window, n=periods, unbounded=bool(unbounded),
                   start_event=start_event or None, return_event=return_event or None,
                   date_from=d_from, date_to=d_to)
-    long = run_sql(con, "retention", **params)
+    if window == "calendar" and params["start_event"] is None and params["return_event"] is None and (
+            cohort == "first" or (unbounded and d_from is None and d_to is None)):
+        ensure_activity(con, period=params["period"], tz=params["tz"], wshift=params["wshift"],
+                        neighbours=False)
+        long = run_sql(con, "retention_activity", **params)
+    else:
+        check_event_times(con)
+        long = run_sql(con, "retention", **params)
     return _wide(long, periods)
 
 

@@ -6,7 +6,9 @@ Playwright is imported only when a browser is launched; the browser is always th
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -22,8 +24,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 @contextmanager
 def dashboard(workspace: Path, timeout: float = 60) -> Iterator[str]:
-    """A headless dashboard on a free localhost port for the duration of the block; yields its URL."""
-    proc, url = start(workspace)
+    """A headless dashboard on a free localhost port for the duration of the block; yields its URL.
+
+    Its ~/.userlens (the last-workspace registry) is a temporary folder: a test, a screenshot or a
+    benchmark run never changes which workspace `userlens serve` opens next.
+    """
+    home = tempfile.TemporaryDirectory(prefix="userlens-home-")
+    with _environment(USERLENS_HOME=home.name):
+        proc, url = start(workspace)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -44,6 +52,22 @@ def dashboard(workspace: Path, timeout: float = 60) -> Iterator[str]:
         except Exception:  # noqa: BLE001 - make sure it is gone
             proc.kill()
             proc.wait()
+        home.cleanup()
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Environment variables set for the block (the server process inherits them)."""
+    previous = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in previous.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 @contextmanager

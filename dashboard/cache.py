@@ -10,9 +10,12 @@ data version, so period results follow it. Pages call the functions below and ne
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -21,7 +24,8 @@ from analytics import catalog, cohorts, engagement, experiment, funnel, kano, li
 from analytics import retention as retention_mod
 from analytics import sensitivity as sensitivity_mod
 from analytics.ingest import MappingPreview, detect_mapping, list_batches, rejects_for
-from analytics.workspace import DEFAULT_WORKSPACE, Workspace, open_workspace
+from analytics.workspace import Workspace, open_workspace
+from dashboard import uploads, workspaces
 from embeddings.store import latest_persona_map, latest_personas, latest_themes
 
 _EVENTS = ("events",)
@@ -38,6 +42,7 @@ READS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "retention": (retention_mod.retention, _EVENTS),
     "event_names": (catalog.event_names, _EVENTS),
     "user_attribute_keys": (catalog.user_attribute_keys, ("users",)),
+    "user_attribute_profile": (catalog.user_attribute_profile, ("events", "users")),
     "cohort_scores": (cohorts.cohort_scores, ("events", "users", "personas")),
     "funnel": (funnel.funnel, _EVENTS),
     "experiment": (experiment.experiment, ("events", "users")),
@@ -55,16 +60,31 @@ READS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
 }
 
 
-def workspace_path() -> str:
-    """The workspace file this app serves.
+SESSION_KEY = "userlens_workspace"
+
+
+def started_workspace() -> str:
+    """The workspace the server was started on.
 
     Taken from ``--workspace W`` after the ``--`` of ``streamlit run``, else ``$USERLENS_WORKSPACE``,
-    else the default ``~/.userlens/workspace.duckdb``.
+    else the last workspace used (`dashboard.workspaces.default_workspace`).
     """
     parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     parser.add_argument("--workspace", default=None)
     args, _ = parser.parse_known_args(sys.argv[1:])
-    return str(args.workspace or os.environ.get("USERLENS_WORKSPACE") or DEFAULT_WORKSPACE)
+    return str(args.workspace or os.environ.get("USERLENS_WORKSPACE") or workspaces.default_workspace())
+
+
+def workspace_path() -> str:
+    """The workspace file this browser session works on: the one picked in the sidebar, else the
+    one the server was started on."""
+    return str(st.session_state.get(SESSION_KEY) or started_workspace())
+
+
+def switch_workspace(path: str | os.PathLike[str]) -> None:
+    """Work on another workspace in this browser session (the sidebar's picker and the sample button)."""
+    open_workspace(path)  # fails here, with a message, if the file cannot be opened
+    st.session_state[SESSION_KEY] = str(path)
 
 
 def workspace() -> Workspace:
@@ -116,20 +136,38 @@ def _row_counts(path: str, versions: tuple[tuple[str, int], ...]) -> dict[str, i
     return open_workspace(path).row_counts()
 
 
+def run_freshness(kind: str) -> Any:
+    """`analytics.catalog.run_freshness` of this workspace, uncached: two small tables, and every run
+    kind (intents included) must be seen the moment it is written."""
+    return catalog.run_freshness(workspace().con, kind)
+
+
 def clear() -> None:
     """Drop every cached result (after a write the versions change anyway; used by tests)."""
     st.cache_data.clear()
 
 
-def detect(path: str, kind: str) -> MappingPreview:
+def detect(path: str, kind: str, *, delimiter: str | None = None, sheet: str | None = None) -> MappingPreview:
     """Cached `analytics.ingest.detect_mapping` of an uploaded file (keyed on its path, size and mtime)."""
     stat = os.stat(path)
-    return _detect(path, kind, stat.st_size, stat.st_mtime_ns)
+    return _detect(path, kind, stat.st_size, stat.st_mtime_ns, delimiter, sheet)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _detect(path: str, kind: str, size: int, mtime_ns: int) -> MappingPreview:
-    return detect_mapping(path, kind)
+def _detect(path: str, kind: str, size: int, mtime_ns: int, delimiter: str | None,
+            sheet: str | None) -> MappingPreview:
+    return detect_mapping(path, kind, delimiter=delimiter, sheet=sheet)
+
+
+def forget_upload_previews() -> None:
+    """Drop the cached previews (first rows) of uploaded files once their load has ended (privacy)."""
+    _detect.clear()
+
+
+@st.cache_resource(scope="session", on_release=uploads.remove_folder, show_spinner=False)
+def upload_folder() -> Path:
+    """This browser session's folder for uploads; released (deleted) when the session ends."""
+    return uploads.new_session_folder()
 
 
 _REPORT = (*_ALL, "requirement_evidence", "personas")
@@ -149,14 +187,14 @@ def _report(path: str, versions: tuple[tuple[str, int], ...], options: dict[str,
 
 
 def report_bytes(fmt: str, **options: Any) -> bytes:
-    """One format of the cached report, itself cached (the PDF takes a few seconds)."""
-    ws = workspace()
-    return _report_bytes(ws.path, key(ws, _REPORT), fmt, options)
+    """One format of the cached report, stamped with the time of this call (the download's time).
 
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _report_bytes(path: str, versions: tuple[tuple[str, int], ...], fmt: str,
-                  options: dict[str, Any]) -> bytes:
+    The report model is cached (it only changes with the data); rendering is not, so the
+    "Generated" time a reader sees is when the file was downloaded, not when the model was built.
+    """
     from analytics.report import render_bytes
 
-    return render_bytes(_report(path, versions, options), fmt)
+    rep = report(**options)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    return render_bytes(dataclasses.replace(rep, generation=dataclasses.replace(rep.generation,
+                                                                                generated_at=now)), fmt)

@@ -1,8 +1,9 @@
 """UserLens dashboard: the entry point run by `streamlit run` (see dashboard/server.py).
 
-The workspace comes from ``--workspace W`` after ``--`` or from ``$USERLENS_WORKSPACE``. Pages live
-in dashboard/app_pages/ and are wired here with `st.navigation`; the sidebar shows the workspace
-file and what it holds.
+The workspace comes from ``--workspace W`` after ``--`` or from ``$USERLENS_WORKSPACE``; the sidebar
+switches this browser session to another workspace of the same folder or creates one. Pages live in
+dashboard/app_pages/ and are wired here with `st.navigation`; the sidebar shows the workspace file and
+what it holds.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
 from analytics.errors import UserLensError  # noqa: E402
-from dashboard import cache  # noqa: E402
+from dashboard import cache, workspaces  # noqa: E402
 
 st.set_page_config(page_title="UserLens", page_icon=":material/insights:", layout="wide")
 
@@ -47,8 +48,39 @@ for section, file, title, icon in SPECS:
             st.Page(f"app_pages/{file}", title=title, icon=icon, default=file == "data.py"))
 
 
+def workspace_picker(path: str) -> None:
+    """Pick, create and name workspaces (one DuckDB file each, listed from the workspace's folder)."""
+    paths = [str(p) for p in workspaces.list_workspaces(path)]
+    # the picker always shows the workspace in use (also after the sample button switched it)
+    st.session_state["workspace-pick"] = str(workspaces.absolute(path))
+
+    def switch() -> None:
+        cache.switch_workspace(st.session_state["workspace-pick"])
+
+    def label(p: str) -> str:
+        return workspaces.name_of(p) + (" (sample data)" if workspaces.is_demo(p) else "")
+
+    st.selectbox("Workspace", paths, key="workspace-pick", on_change=switch, format_func=label,
+                 help="A workspace is one product: everything in it is analysed together. Each is its own "
+                      f"DuckDB file in {workspaces.folder_of(path)}.")
+    with (st.popover("New workspace", icon=":material/add:", width="stretch"),
+          st.form("new-workspace", border=False)):
+        name = st.text_input("Name", placeholder="e.g. acme-app", key="new-workspace-name",
+                             help="Letters, digits, '-' and '_'; it becomes the file name.")
+        if st.form_submit_button("Create and open", type="primary", icon=":material/add:"):
+            try:
+                cache.switch_workspace(workspaces.create_workspace(workspaces.folder_of(path), name))
+            except UserLensError as exc:
+                st.error(str(exc), icon=":material/error:")
+            else:
+                st.rerun()
+    if workspaces.is_demo(path):
+        st.info("This is the sample workspace (a made-up product). For your own data, create a new "
+                "workspace above and load your files there.", icon=":material/science:")
+
+
 def sidebar() -> None:
-    """Workspace file, settings and row counts."""
+    """Workspace picker, settings and row counts."""
     with st.sidebar:
         st.markdown("### :material/insights: UserLens")
         try:
@@ -57,7 +89,10 @@ def sidebar() -> None:
         except UserLensError as exc:
             st.error(str(exc))
             st.stop()
-        st.caption("Workspace")
+        workspace_picker(ws.path)
+        if st.session_state.get("remembered-workspace") != ws.path:  # `userlens serve` reopens it
+            workspaces.remember(ws.path)
+            st.session_state["remembered-workspace"] = ws.path
         st.code(ws.path, language=None, wrap_lines=True)
         settings = ws.settings()
         st.caption(f"Timezone {settings['timezone']} · weeks start on {settings['week_start'].title()}")

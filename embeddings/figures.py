@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from analytics.figures.palette import CATEGORICAL
+
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
@@ -35,10 +37,11 @@ def persona_map(coords: pl.DataFrame, *, max_points: int = MAX_MAP_POINTS, seed:
         frame = frame.with_columns(pl.col("persona_id").cast(pl.Utf8).alias("persona"))
     frame = frame.sort("persona_id")
     fig = px.scatter(frame.to_pandas(), x="x", y="y", color="persona", hover_data=["user_id"],
-                     opacity=0.7, render_mode="webgl")
+                     opacity=0.7, render_mode="webgl", color_discrete_sequence=CATEGORICAL)
     fig.update_traces(marker={"size": 5})
     fig.update_layout(xaxis_title="PC 1", yaxis_title="PC 2", legend_title_text="Persona",
-                      title="Users by persona (PCA of text + behaviour vectors)")
+                      title="Users by persona (PCA of text + behaviour vectors)",
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.15})  # long names: below
     return fig
 
 
@@ -47,7 +50,8 @@ def theme_trend(trend: pl.DataFrame) -> go.Figure:
     import plotly.express as px
 
     frame = trend.sort("month", "theme_id")
-    fig = px.line(frame.to_pandas(), x="month", y="count", color="theme", markers=True)
+    fig = px.line(frame.to_pandas(), x="month", y="count", color="theme", markers=True,
+                  color_discrete_sequence=CATEGORICAL)
     fig.update_layout(xaxis_title="Month", yaxis_title="Feedback items", legend_title_text="Theme",
                       title="Feedback themes over time")
     return fig

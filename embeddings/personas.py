@@ -33,6 +33,11 @@ CONFIDENCE_NOTE = (
     "centre, 0 = halfway or nearer another persona): confidence_text. Users without text, assigned by "
     "the behaviour classifier, score its predicted probability of the assigned persona: "
     "confidence_assigned. With a single persona it is 0.")
+RETENTION_NOTE = (  # the card figures retention_p1/p4; the dashboard shows cohort scoring's calendar weeks
+    "retention_p1 / retention_p4: share of the persona's users with an event 7-13 / 28-34 days after "
+    "their first event (rolling weeks), among users for whom that window has ended. Cohort scoring by "
+    "persona (Retention page, userlens cohorts --by persona) counts calendar weeks after the week of the "
+    "first event.")
 
 
 @dataclass
@@ -50,7 +55,7 @@ class PersonaRun:
 
     def to_json(self) -> dict[str, Any]:
         """The CLI/JSON document: clusters, run_id, encoder, confidence_note (and encoder_note, k_scores)."""
-        return run_document(self, confidence_note=CONFIDENCE_NOTE)
+        return run_document(self, confidence_note=CONFIDENCE_NOTE, retention_note=RETENTION_NOTE)
 
 
 def _mean_or_none(values: np.ndarray) -> float | None:

@@ -7,7 +7,9 @@ item (latest evidence run, `userlens link`), or when the backlog already has a r
 its title. Every uncovered feature-request theme becomes a proposal:
 
 * title — the theme's name (its top keywords);
-* description — up to three of its feature requests, quoted;
+* description — what the theme's feature requests are about (its keywords and counts); up to
+  three of them are stored as ``quotes`` beside it (a list column, so erasing a user removes their
+  words from it — `analytics.erasure` scrubs list columns, never free text that embeds a quote);
 * evidence count — its feature-request items; distinct users — their distinct user ids;
 * personas — the personas of those users (latest persona run).
 
@@ -53,6 +55,8 @@ def propose_requirements(ws: Workspace, *, feature_intent: str = FEATURE_INTENT)
         return latest_proposals(ws)
     titles = set(run_sql(ws.con, "requirement_titles")["title"].to_list())
     run_id = rows["run_id"][0]
+    keywords = {int(t): list(k) for t, k in run_sql(ws.con, "themes_latest").select("theme_id", "keywords")
+                .iter_rows()}
     short = run_id.rsplit("-", 1)[-1]
     found = []
     for (theme_id,), group in rows.group_by(["theme_id"], maintain_order=True):
@@ -69,7 +73,9 @@ def propose_requirements(ws: Workspace, *, feature_intent: str = FEATURE_INTENT)
         found.append({
             "proposal_id": f"P-{short}-{int(theme_id)}", "run_id": run_id, "theme_id": int(theme_id),
             "title": title[:1].upper() + title[1:],
-            "description": "Users ask: " + " / ".join(f"“{q}”" for q in quotes),
+            "description": (f"{wanted.height} feature requests in the feedback theme “{title}” ask for "
+                            f"this ({', '.join(keywords.get(int(theme_id), [])[:6]) or title}); "
+                            "see the quotes."),
             "evidence_count": wanted.height, "distinct_users": wanted["user_id"].drop_nulls().n_unique(),
             "personas": sorted(set(wanted["persona"].drop_nulls().to_list())), "quotes": quotes,
             "feedback_ids": wanted["feedback_id"].to_list()})

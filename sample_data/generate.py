@@ -19,6 +19,7 @@ import polars as pl
 from sample_data import story
 from sample_data.behaviour import simulate_events, simulate_users
 from sample_data.feedback import simulate_feedback
+from sample_data.journeys import add_help_detours
 from sample_data.kano import backlog_frame, simulate_kano
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -106,7 +107,7 @@ def generate(out_dir: Path, *, users: int = 5000, seed: int = 7, days: int = 184
     start = datetime(start_day.year, start_day.month, start_day.day)
     u = simulate_users(rng, users, days, start_day)
     ids = u.ids
-    ev = simulate_events(rng, u, days, start_day)
+    ev = add_help_detours(simulate_events(rng, u, days, start_day), seed)
     who = pl.DataFrame({"u": np.arange(users), "user_id": ids, "platform": u.platform.astype(str)})
     events = ev.join(who, on="u", how="left", maintain_order="left").select(
         "user_id", "event",

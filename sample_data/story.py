@@ -107,6 +107,14 @@ EVENT_MIX = {  # weights over ACTIVITY_EVENTS
 }
 INTEGRATIONS = ["slack", "jira", "github", "google_drive", "outlook"]
 
+# A journey worth finding (issue 16): users stuck at the profile step open a help article from the
+# onboarding session and leave. Added by sample_data/journeys.py from its own random stream, so every
+# other event of the story stays as it was.
+HELP_EVENT = "help_article_viewed"
+HELP_P_STUCK = 0.55  # P(help article | onboarding started, profile never completed)
+HELP_P_DONE = 0.06  # P(help article | profile completed): the article rarely precedes success
+HELP_STREAM = 16  # the extra stream: numpy.random.default_rng([seed, HELP_STREAM])
+
 # ---------------------------------------------------------------------------- Kano survey
 # Shares of the Kano categories (A, O, M, I, R) each feature's respondents hold, before the
 # segment shifts below. The category with the largest share is the one the analysis must find.

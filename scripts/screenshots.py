@@ -3,7 +3,9 @@
     python scripts/screenshots.py [--workspace W] [--out docs/screenshots]
 
 Without --workspace a temporary workspace is built from the bundled Tasklane sample, with a persona
-run, a theme run and requirement linking, so every page has something to show.
+run, a theme run and requirement linking, so every page has something to show (plus the Data page with
+two files dropped, data-upload.png). With --workspace the pages of that workspace are taken as they
+are (e.g. one built from a chat export and a purchase log): one command per workspace and folder.
 """
 
 from __future__ import annotations
@@ -43,8 +45,9 @@ def build(path: Path) -> None:
     ws.close()
 
 
-def shoot(workspace: Path, out: Path, width: int = 1440, height: int = 1800) -> list[Path]:
-    """Open each page and save a screenshot; returns the files written."""
+def shoot(workspace: Path, out: Path, width: int = 1440, height: int = 1800,
+          upload: bool = True) -> list[Path]:
+    """Open each page and save a screenshot (and the upload preview when `upload`); returns the files."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with dashboard(workspace) as url, chromium(width=width, height=height) as page:
@@ -56,13 +59,19 @@ def shoot(workspace: Path, out: Path, width: int = 1440, height: int = 1800) -> 
             path = out / f"{name}.png"
             page.screenshot(path=str(path))
             written.append(path)
-            if name == "data":  # the mapping preview of two dropped files (not loaded)
+            if name == "data" and upload:  # the mapping preview of two dropped files (not loaded)
                 from sample_data.generate import DATA_DIR
 
                 page.locator('input[type="file"]').set_input_files(
                     [str(DATA_DIR / "feedback.csv"), str(DATA_DIR / "kano_survey.csv")])
                 settle(page)
                 path = out / "data-upload.png"
+                page.screenshot(path=str(path))
+                written.append(path)
+            if name == "personas" and page.get_by_text("Map of users").count():  # the map is below the cards
+                page.get_by_text("Map of users").scroll_into_view_if_needed()
+                time.sleep(1.0)
+                path = out / "personas-map.png"
                 page.screenshot(path=str(path))
                 written.append(path)
             print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", flush=True)
@@ -75,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args(argv)
     if args.workspace:
-        shoot(args.workspace, args.out)
+        if not args.workspace.is_file():
+            parser.error(f"no workspace file at {args.workspace}")
+        shoot(args.workspace, args.out, upload=False)
         return 0
     with tempfile.TemporaryDirectory(prefix="userlens-shots-") as tmp:
         path = Path(tmp) / "demo.duckdb"

@@ -201,11 +201,11 @@ def test_bundled_demo_loads_the_documented_row_counts():
     try:
         results = build_demo_workspace(ws)
         loaded = {r.kind: (r.rows_loaded, r.rows_rejected) for r in results}
-        assert loaded == {"users": (5000, 0), "events": (294_939, 3), "feedback": (3_052, 2),
+        assert loaded == {"users": (5000, 0), "events": (295_669, 3), "feedback": (3_052, 2),
                           "kano": (2000, 0), "requirements": (25, 0)}
         again = build_demo_workspace(ws)  # same files again: replaced, not duplicated
         assert [r.rows_loaded for r in again] == [r.rows_loaded for r in results]
-        assert ws.con.sql("SELECT count(*) FROM events").fetchall()[0][0] == 294_939
+        assert ws.con.sql("SELECT count(*) FROM events").fetchall()[0][0] == 295_669
     finally:
         ws.close()
 
@@ -217,3 +217,21 @@ def test_demo_files_names_what_is_missing(tmp_path):
     (tmp_path / FILES["users"]).write_text("user_id\nu1\n")
     with pytest.raises(UserLensError, match="events.csv.gz"):
         demo_files(tmp_path)
+
+
+def test_the_help_article_journey_only_adds_events(tmp_path, monkeypatch, events):
+    """The journey of issue 16 is added on top: without it the generator writes every other row as is."""
+    from sample_data import generate as gen
+
+    with_help = pl.read_csv(gen.generate(tmp_path / "with", users=300, seed=3)["events"], infer_schema=False)
+    monkeypatch.setattr(gen, "add_help_detours", lambda ev, seed: ev)
+    without = pl.read_csv(gen.generate(tmp_path / "without", users=300, seed=3)["events"], infer_schema=False)
+    bad = pl.col("user_id").is_null() | (pl.col("timestamp") == "2026-13-45 25:61:00")
+    assert with_help.filter(~bad & (pl.col("event") != story.HELP_EVENT)).equals(without.filter(~bad))
+    # in the bundled data the article is where stuck users go: few of them complete their profile
+    helped = set(events.filter(pl.col("event") == story.HELP_EVENT)["user_id"])
+    done = set(events.filter(pl.col("event") == "profile_completed")["user_id"])
+    started = set(events.filter(pl.col("event") == "onboarding_started")["user_id"])
+    assert 500 <= len(helped) <= 1000 and helped <= started
+    rest = started - helped
+    assert len(helped & done) / len(helped) < 0.4 < 0.8 < len(rest & done) / len(rest)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from analytics.figures.palette import colour
 from analytics.retention import retention_average, retention_percent
 
 LIFECYCLE_COLOURS = {"new": "#2ca02c", "returning": "#1f77b4", "resurrecting": "#9467bd",
@@ -65,9 +66,9 @@ def retention_curves(frame: pl.DataFrame, *, period: str = "week", max_cohorts: 
     cols = _period_columns(frame)
     xs = [int(c[1:]) for c in cols]
     fig = go.Figure()
-    for row in retention_percent(frame).tail(max_cohorts).iter_rows(named=True):
+    for i, row in enumerate(retention_percent(frame).tail(max_cohorts).iter_rows(named=True)):
         fig.add_trace(go.Scatter(x=xs, y=[row[c] for c in cols], mode="lines", opacity=0.45,
-                                 name=row["cohort_start"].isoformat(), line={"width": 1}))
+                                 name=row["cohort_start"].isoformat(), line={"width": 1, "color": colour(i)}))
     avg = retention_average(frame)
     if avg.height and cols:
         fig.add_trace(go.Scatter(x=xs, y=[avg[c][0] for c in cols], mode="lines+markers",
@@ -90,10 +91,10 @@ def lifecycle_bars(frame: pl.DataFrame) -> go.Figure:
     plotly.graph_objects.Figure
     """
     fig = go.Figure()
-    for status, colour in LIFECYCLE_COLOURS.items():
+    for status, status_colour in LIFECYCLE_COLOURS.items():
         part = frame.filter(pl.col("status") == status)
         fig.add_trace(go.Bar(x=part["period_start"].to_list(), y=part["users"].to_list(), name=status,
-                             marker_color=colour))
+                             marker_color=status_colour))
     fig.update_layout(barmode="relative", title="Lifecycle", yaxis_title="users (dormant below zero)")
     return fig
 
@@ -111,8 +112,9 @@ def active_users_lines(frame: pl.DataFrame) -> go.Figure:
     plotly.graph_objects.Figure
     """
     fig = go.Figure()
-    for col, name in (("dau", "DAU"), ("wau", "WAU (7 days)"), ("mau", "MAU (30 days)")):
-        fig.add_trace(go.Scatter(x=frame["day"].to_list(), y=frame[col].to_list(), mode="lines", name=name))
+    for i, (col, name) in enumerate((("dau", "DAU"), ("wau", "WAU (7 days)"), ("mau", "MAU (30 days)"))):
+        fig.add_trace(go.Scatter(x=frame["day"].to_list(), y=frame[col].to_list(), mode="lines", name=name,
+                                 line={"color": colour(i)}))
     fig.update_layout(title="Active users", yaxis_title="distinct users")
     return fig
 
@@ -130,7 +132,8 @@ def stickiness_line(frame: pl.DataFrame) -> go.Figure:
     plotly.graph_objects.Figure
     """
     pct = (frame["stickiness"] * 100).to_list()
-    fig = go.Figure(go.Scatter(x=frame["day"].to_list(), y=pct, mode="lines", name="DAU/MAU"))
+    fig = go.Figure(go.Scatter(x=frame["day"].to_list(), y=pct, mode="lines", name="DAU/MAU",
+                               line={"color": colour(0)}))
     fig.update_layout(title="Stickiness (DAU / MAU)", yaxis_title="%", yaxis={"rangemode": "tozero"})
     return fig
 
@@ -171,7 +174,7 @@ def funnel_bars(frame: pl.DataFrame) -> go.Figure:
     for row in frame.iter_rows(named=True):
         start = row["conversion_from_start"]
         prev = row["conversion_from_previous"]
-        bits = [f"{row['users']} users"]
+        bits = [f"{row['users']:,} users"]
         if start is not None:
             bits.append(f"{start:.1%} of start")
         if prev is not None:

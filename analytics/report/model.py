@@ -35,12 +35,20 @@ KANO_NAMES: dict[str, str] = {
     "R": "reverse",
     "Q": "questionable",
 }
-NO_KANO = "No Kano survey loaded: upload one on the Data page / userlens ingest kano FILE"
-NO_EVIDENCE = "Evidence not computed: run userlens link"
+# What a missing part means. They say what is missing, not which command or button makes it: the
+# same report is read from the command line and in the dashboard (which shows its own buttons).
+NO_KANO = "No Kano survey loaded"
+NO_EVIDENCE = "Evidence not computed yet: the backlog has not been linked to the feedback"
 NO_EVIDENCE_DISABLED = "Evidence not used: the report was built with use_evidence=False"
-NO_PERSONAS = "Personas not computed: run userlens personas"
-NO_EVENTS = "No events loaded: upload an event log on the Data page / userlens ingest events FILE"
+NO_PERSONAS = "Personas not computed yet"
+NO_THEMES = "Feedback themes not computed yet"
+NO_EVENTS = "No events loaded"
 NO_RETURNS = "Not enough history yet: no cohort is old enough to observe a return in the following week"
+NO_BACKLOG = ("No backlog loaded. A backlog (requirements with reach, impact, confidence and effort) "
+              "would add the ranked requirements, the value/effort matrix and, for each requirement, "
+              "the feedback that asks for it")
+NO_DATA = ("The workspace holds no data yet: load events, feedback, a Kano survey or a backlog first "
+           "(Data page, or userlens ingest KIND FILE).")
 
 
 @dataclass
@@ -130,6 +138,35 @@ class PersonaSection:
 
 
 @dataclass
+class Theme:
+    theme_id: int
+    name: str
+    size: int
+    share: float | None
+    mean_rating: float | None
+    nps: float | None
+    keywords: list[str]
+    quotes: list[str]
+
+
+@dataclass
+class ThemeSection:
+    available: bool
+    message: str
+    run_id: str | None = None
+    created_at: str | None = None
+    themes: list[Theme] = field(default_factory=list)
+
+
+@dataclass
+class BacklogSection:
+    """Whether the report has a backlog to rank; without one it reports what else is known."""
+
+    available: bool
+    message: str
+
+
+@dataclass
 class RetentionHeadline:
     available: bool
     message: str
@@ -191,6 +228,8 @@ class Report:
     personas: PersonaSection
     retention: RetentionHeadline
     sources: list[Source]
+    themes: ThemeSection = field(default_factory=lambda: ThemeSection(False, NO_THEMES))
+    backlog: BacklogSection = field(default_factory=lambda: BacklogSection(True, ""))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (NaN becomes None)."""
@@ -264,7 +303,8 @@ def build_report(
     Raises
     ------
     UserLensError
-        When the workspace holds no requirements, or an option is invalid.
+        When the workspace holds no data at all, or an option is invalid. Without a backlog the
+        report holds everything else that is known (``report.backlog`` says what a backlog adds).
     """
     from analytics import prioritise as prio
     from analytics.prioritise_inputs import DEFAULTS, DERIVATION_DESCRIPTION, gather_inputs
@@ -274,11 +314,8 @@ def build_report(
         raise UserLensError(f"quotes must be between 1 and 5, not {quotes}.")
     merged = prio.method_weights(method, weights)
     inputs = gather_inputs(con, use_evidence=use_evidence, defaults=defaults)
-    if inputs.is_empty():
-        raise UserLensError(
-            "No requirements in the workspace: load a backlog first with "
-            "`userlens ingest requirements FILE` (or on the Data page)."
-        )
+    if inputs.is_empty() and not sections.has_data(con):
+        raise UserLensError(NO_DATA)
     frame = prio.rank_inputs(inputs, method=method, weights=weights)
     runs = {r["kind"]: r for r in run_sql(con, "report_runs").iter_rows(named=True)}
     evidence = sections.evidence_section(con, runs.get("evidence") if use_evidence else None, use_evidence)
@@ -293,7 +330,7 @@ def build_report(
     extra = {r["req_id"]: r for r in extras.iter_rows(named=True)}
     ve_weights = merged if method == "value-effort" else prio.DEFAULT_WEIGHTS["value-effort"]
     ranking = [
-        _requirement(r, frame.columns, extra.get(r["req_id"]), ve_weights, prio.MIN_EFFORT)
+        sections.requirement(r, frame.columns, extra.get(r["req_id"]), ve_weights, prio.MIN_EFFORT)
         for r in frame.iter_rows(named=True)
     ]
     evidence.requirements_with_evidence = sum(1 for r in ranking if r.evidence_count > 0)
@@ -336,6 +373,8 @@ def build_report(
         personas=personas,
         retention=sections.retention_headline(con, settings),
         sources=sections.sources(con),
+        themes=sections.theme_section(con, runs.get("themes")),
+        backlog=BacklogSection(True, "") if ranking else BacklogSection(False, NO_BACKLOG),
     )
     from analytics.report.findings import key_findings
 
@@ -354,41 +393,3 @@ def _workspace_name(con: duckdb.DuckDBPyConnection) -> str:
     rows = run_sql(con, "report_workspace")
     path = rows["path"][0] if rows.height else ":memory:"
     return str(path).replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def _requirement(
-    r: dict[str, Any],
-    columns: list[str],
-    extra: dict[str, Any] | None,
-    ve_weights: dict[str, float],
-    min_effort: float,
-) -> RankedRequirement:
-    names = [c[: -len("_source")] for c in columns if c.endswith("_source")]
-    inputs = [InputValue(n, float(r[n]), str(r[f"{n}_source"]), _num(r.get(f"{n}_score"))) for n in names]
-    value = effort = None
-    if all(k in r for k in ("reach", "impact", "confidence", "effort")):
-        value = math.prod(
-            (r[k] ** ve_weights[k] if r[k] > 0 else 0.0) for k in ("reach", "impact", "confidence")
-        )
-        effort = max(float(r["effort"]), min_effort)
-    return RankedRequirement(
-        rank=int(r["rank"]),
-        req_id=str(r["req_id"]),
-        title=str(r["title"] or ""),
-        score=float(r["score"]),
-        inputs=inputs,
-        provenance=[p for p in str(r.get("provenance") or "").split("; ") if p],
-        flags=list(r.get("flags") or []),
-        quadrant=r.get("quadrant"),
-        kano_feature=r.get("kano_feature"),
-        kano_category=r.get("kano_category"),
-        better=_num(r.get("better")),
-        worse=_num(r.get("worse")),
-        evidence_count=int(r.get("evidence_count") or 0),
-        evidence_users=int(r.get("evidence_users") or 0),
-        personas_affected=int(r.get("personas_affected") or 0),
-        personas=list((extra or {}).get("persona_names") or []),
-        quotes=list((extra or {}).get("quotes") or []),
-        value=value,
-        effort=effort,
-    )

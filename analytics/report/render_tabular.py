@@ -1,20 +1,18 @@
 """The ranking as CSV and the whole report as JSON.
 
 The CSV is UTF-8 with a byte-order mark (so Excel shows Chinese titles correctly) and one row per
-requirement; every text cell that a spreadsheet could run as a formula is neutralised
-(`analytics.report.safety.neutralise`), numbers stay numbers. The JSON is `Report.to_dict()`: its
+requirement, written by the one safe writer `analytics.tabular` (every text cell that a spreadsheet
+could run as a formula is neutralised, numbers stay numbers). The JSON is `Report.to_dict()`: its
 ``ranking`` list holds the same rows with every input, source and provenance sentence.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 from analytics.report.model import Report
-from analytics.report.safety import neutralise
+from analytics.tabular import rows_csv_bytes
 
 
 def ranking_rows(report: Report) -> tuple[list[str], list[list[Any]]]:
@@ -81,14 +79,7 @@ def render_csv(report: Report) -> bytes:
     bytes
     """
     header, rows = ranking_rows(report)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(
-            ["" if v is None else (repr(v) if isinstance(v, float) else neutralise(v)) for v in row]
-        )
-    return buf.getvalue().encode("utf-8-sig")
+    return rows_csv_bytes(header, rows, bom=True)
 
 
 def render_json(report: Report) -> bytes:

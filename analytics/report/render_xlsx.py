@@ -1,4 +1,4 @@
-"""XLSX workbook of a report (xlsxwriter): Summary, Ranking, Kano, Evidence, Personas, Sources.
+"""XLSX workbook of a report (xlsxwriter): Summary, Ranking, Kano, Evidence, Themes, Personas, Sources.
 
 Numbers are written as numbers with a number format; every text cell goes through
 ``write_string`` after `neutralise`, so no user text can become a formula or a link.
@@ -13,24 +13,16 @@ import xlsxwriter
 
 from analytics.report.model import KANO_NAMES, Report
 from analytics.report.render_tabular import ranking_rows
-from analytics.report.safety import neutralise
+from analytics.tabular import XLSX_OPTIONS, neutralise, write_xlsx_cell
 
-SHEETS: tuple[str, ...] = ("Summary", "Ranking", "Kano", "Evidence", "Personas", "Sources")
+SHEETS: tuple[str, ...] = ("Summary", "Ranking", "Kano", "Evidence", "Themes", "Personas", "Sources")
 
 
 class _Book:
     """A workbook with shared formats and a safe cell writer."""
 
     def __init__(self, buf: io.BytesIO) -> None:
-        self.wb = xlsxwriter.Workbook(
-            buf,
-            {
-                "in_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
+        self.wb = xlsxwriter.Workbook(buf, XLSX_OPTIONS)
         self.head = self.wb.add_format(
             {"bold": True, "font_color": "#FFFFFF", "bg_color": "#0D47A1", "text_wrap": True, "valign": "top"}
         )
@@ -40,14 +32,7 @@ class _Book:
         self.bold = self.wb.add_format({"bold": True, "valign": "top"})
 
     def cell(self, ws: Any, row: int, col: int, value: Any) -> None:
-        if value is None:
-            ws.write_blank(row, col, None, self.text)
-        elif isinstance(value, bool):
-            ws.write_boolean(row, col, value, self.text)
-        elif isinstance(value, int | float):
-            ws.write_number(row, col, value, self.num)
-        else:
-            ws.write_string(row, col, neutralise(str(value)), self.text)
+        write_xlsx_cell(ws, row, col, value, self.text, self.num)
 
     def table(
         self,
@@ -63,7 +48,7 @@ class _Book:
             ws.write_string(0, 0, neutralise(note), self.bold)
             start = 2
         for c, h in enumerate(header):
-            ws.write_string(start, c, h, self.head)
+            ws.write_string(start, c, neutralise(h), self.head)
             ws.set_column(c, c, (widths or {}).get(c, max(10, min(len(h) + 2, 18))))
         for r, row in enumerate(rows, start=start + 1):
             for c, v in enumerate(row):
@@ -91,9 +76,12 @@ def render_xlsx(report: Report) -> bytes:
     _summary(book, report)
     header, rows = ranking_rows(report)
     widths = {header.index("title"): 36, header.index("provenance"): 90, header.index("flags"): 16}
-    book.table("Ranking", header, rows, widths, note=f"{report.method.label}: {report.method.description}")
+    note = (f"{report.method.label}: {report.method.description}" if report.backlog.available
+            else report.backlog.message)
+    book.table("Ranking", header, rows, widths, note=note)
     _kano(book, report)
     _evidence(book, report)
+    _themes(book, report)
     _personas(book, report)
     _sources(book, report)
     book.wb.close()
@@ -184,6 +172,17 @@ def _evidence(book: _Book, report: Report) -> None:
     ]
     note = None if report.evidence.available else report.evidence.message
     book.table("Evidence", header, rows, {2: 36, 6: 28, 7: 50, 8: 50, 9: 50}, note=note)
+
+
+def _themes(book: _Book, report: Report) -> None:
+    header = ["theme_id", "name", "items", "share", "mean_rating", "nps", "keywords", "quote"]
+    rows = [
+        [t.theme_id, t.name, t.size, t.share, t.mean_rating, t.nps, ", ".join(t.keywords),
+         t.quotes[0] if t.quotes else None]
+        for t in report.themes.themes
+    ]
+    note = None if report.themes.available else report.themes.message
+    book.table("Themes", header, rows, {1: 28, 6: 40, 7: 60}, note=note)
 
 
 def _personas(book: _Book, report: Report) -> None:

@@ -1,10 +1,9 @@
 """Keeping user text inert in exported files.
 
 Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, and
-some treat a leading tab or carriage return the same way (CSV/formula injection, OWASP). Text
-from users — feedback quotes, requirement titles, file names — therefore gets a single quote
-``'`` in front in CSV and XLSX: the text stays readable and no spreadsheet evaluates it. Numbers
-are written as numbers and never touched (a negative Worse stays a number).
+some treat a leading tab or carriage return the same way (CSV/formula injection, OWASP). The
+one writer for that is `analytics.tabular` (shared with the command line and the dashboard);
+`neutralise` is re-exported here for the report renderers.
 
 Markdown has its own hazards (inline HTML, links, table pipes): `markdown_text` escapes them.
 """
@@ -15,29 +14,13 @@ import html
 import re
 from typing import Any
 
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+from analytics.tabular import FORMULA_PREFIXES, neutralise
+
+__all__ = ["FORMULA_PREFIXES", "markdown_text", "neutralise"]
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MD_LEADING = re.compile(r"^([#+\->=])")
 _MD_ORDERED = re.compile(r"^(\d+)([.)])")
-
-
-def neutralise(value: Any) -> Any:
-    """A string that a spreadsheet could run as a formula, prefixed with ``'``; anything else unchanged.
-
-    Parameters
-    ----------
-    value : Any
-        A cell value.
-
-    Returns
-    -------
-    Any
-        ``"'" + value`` when `value` is a string starting with one of ``FORMULA_PREFIXES``,
-        else `value` itself.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def markdown_text(value: Any) -> str:

@@ -7,6 +7,7 @@ Each returns its section of the `analytics.report.model` tree; a missing part co
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import duckdb
@@ -19,13 +20,18 @@ from analytics.report.model import (
     NO_KANO,
     NO_PERSONAS,
     NO_RETURNS,
+    NO_THEMES,
     EvidenceSection,
     KanoFeature,
     KanoSection,
     Persona,
+    InputValue,
     PersonaSection,
+    RankedRequirement,
     RetentionHeadline,
     Source,
+    Theme,
+    ThemeSection,
     _iso,
     _num,
 )
@@ -131,3 +137,75 @@ def sources(con: duckdb.DuckDBPyConnection) -> list[Source]:
         )
         for r in run_sql(con, "report_sources").iter_rows(named=True)
     ]
+
+
+def theme_section(con: duckdb.DuckDBPyConnection, run: dict[str, Any] | None) -> ThemeSection:
+    if run is None:
+        return ThemeSection(False, NO_THEMES)
+    themes = [
+        Theme(
+            theme_id=int(r["theme_id"]),
+            name=str(r["name"] or f"theme {r['theme_id']}"),
+            size=int(r["size"] or 0),
+            share=_num(r["share"]),
+            mean_rating=_num(r["mean_rating"]),
+            nps=_num(r["nps"]),
+            keywords=list(r["keywords"] or []),
+            quotes=list(r["quotes"] or [])[:2],
+        )
+        for r in run_sql(con, "report_themes", run_id=str(run["run_id"])).iter_rows(named=True)
+    ]
+    if not themes:
+        return ThemeSection(False, NO_THEMES, str(run["run_id"]), _iso(run["created_at"]))
+    return ThemeSection(
+        True,
+        f"{len(themes)} themes from the latest feedback-theme run",
+        str(run["run_id"]),
+        _iso(run["created_at"]),
+        themes,
+    )
+
+
+def has_data(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any data table of the workspace holds a row."""
+    counts = run_sql(con, "report_data_counts").row(0, named=True)
+    return any(int(v or 0) > 0 for v in counts.values())
+
+
+def requirement(
+    r: dict[str, Any],
+    columns: list[str],
+    extra: dict[str, Any] | None,
+    ve_weights: dict[str, float],
+    min_effort: float,
+) -> RankedRequirement:
+    """One ranked row of `analytics.prioritise.rank_inputs` with its inputs, evidence and quotes."""
+    names = [c[: -len("_source")] for c in columns if c.endswith("_source")]
+    inputs = [InputValue(n, float(r[n]), str(r[f"{n}_source"]), _num(r.get(f"{n}_score"))) for n in names]
+    value = effort = None
+    if all(k in r for k in ("reach", "impact", "confidence", "effort")):
+        value = math.prod(
+            (r[k] ** ve_weights[k] if r[k] > 0 else 0.0) for k in ("reach", "impact", "confidence")
+        )
+        effort = max(float(r["effort"]), min_effort)
+    return RankedRequirement(
+        rank=int(r["rank"]),
+        req_id=str(r["req_id"]),
+        title=str(r["title"] or ""),
+        score=float(r["score"]),
+        inputs=inputs,
+        provenance=[p for p in str(r.get("provenance") or "").split("; ") if p],
+        flags=list(r.get("flags") or []),
+        quadrant=r.get("quadrant"),
+        kano_feature=r.get("kano_feature"),
+        kano_category=r.get("kano_category"),
+        better=_num(r.get("better")),
+        worse=_num(r.get("worse")),
+        evidence_count=int(r.get("evidence_count") or 0),
+        evidence_users=int(r.get("evidence_users") or 0),
+        personas_affected=int(r.get("personas_affected") or 0),
+        personas=list((extra or {}).get("persona_names") or []),
+        quotes=list((extra or {}).get("quotes") or []),
+        value=value,
+        effort=effort,
+    )

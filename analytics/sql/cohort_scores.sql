@@ -3,8 +3,7 @@
 -- over by the last event), mean active days (all time and in the first 28 days after the first event).
 WITH
 ev AS (
-    SELECT user_id,
-           CASE WHEN $tz = 'UTC' THEN epoch_us(ts) ELSE epoch_us(timezone($tz, ts)) END // 86400000000 AS dnum
+    SELECT user_id, local_day(ts, $tz) AS dnum
     FROM events
 ),
 user_days AS (
@@ -12,9 +11,7 @@ user_days AS (
 ),
 with_first AS (
     SELECT user_id, dnum, min(dnum) OVER (PARTITION BY user_id) AS d0,
-           CASE $period WHEN 'week' THEN (dnum + $wshift) // 7
-                        ELSE year(DATE '1970-01-01' + dnum::INTEGER) * 12
-                             + month(DATE '1970-01-01' + dnum::INTEGER) - 1 END AS pnum
+           period_number(dnum, $period, $wshift) AS pnum
     FROM user_days
 ),
 per_user AS (
@@ -31,10 +28,7 @@ retained AS (
 ),
 period_ends AS (  -- UTC instant at which period p0 + k ends, k = 1, 4, 12
     SELECT user_id, k, p0,
-           timezone($tz, (CASE $period
-               WHEN 'week' THEN DATE '1970-01-01' + (7 * (p0 + k + 1) - $wshift)::INTEGER
-               ELSE make_date(((p0 + k + 1) // 12)::BIGINT, ((p0 + k + 1) % 12 + 1)::BIGINT, 1) END)::TIMESTAMP)
-               AS ends
+           local_midnight(period_first_day(p0 + k + 1, $period, $wshift), $tz) AS ends
     FROM retained CROSS JOIN (VALUES (1), (4), (12)) v(k)
 ),
 observable AS (
@@ -50,14 +44,12 @@ latest_run AS (
 labels AS (
     SELECT u.user_id,
            CASE $by_kind
-               WHEN 'week' THEN strftime(DATE '1970-01-01' + (7 * ((sd + $wshift) // 7) - $wshift)::INTEGER,
+               WHEN 'week' THEN strftime(period_first_day(period_number(sd, 'week', $wshift), 'week', $wshift),
                                          '%Y-%m-%d')
                WHEN 'month' THEN strftime(DATE '1970-01-01' + sd::INTEGER, '%Y-%m')
                ELSE json_extract_string(s.attributes, $attr_path)
            END AS cohort
-    FROM (SELECT u.user_id, coalesce(CASE WHEN $tz = 'UTC' THEN epoch_us(s.signup_ts)
-                                          ELSE epoch_us(timezone($tz, s.signup_ts)) END // 86400000000,
-                                     u.d0) AS sd
+    FROM (SELECT u.user_id, coalesce(local_day(s.signup_ts, $tz), u.d0) AS sd
           FROM per_user u LEFT JOIN users s ON s.user_id = u.user_id) u
     LEFT JOIN users s ON s.user_id = u.user_id
     WHERE $by_kind <> 'persona'

@@ -2,7 +2,7 @@
 WITH
 ev AS (
     SELECT user_id, event, ts,
-           CASE WHEN $tz = 'UTC' THEN epoch_us(ts) ELSE epoch_us(timezone($tz, ts)) END // 86400000000 AS dnum
+           local_day(ts, $tz) AS dnum
     FROM events
 )
 SELECT user_id, count(*) AS events, count(DISTINCT event) AS distinct_events,

@@ -22,8 +22,7 @@ members AS (
 ),
 ev AS (
     SELECT e.user_id, e.event, e.ts,
-           CASE WHEN $tz = 'UTC' THEN epoch_us(e.ts) ELSE epoch_us(timezone($tz, e.ts)) END // 86400000000
-               AS dnum
+           local_day(e.ts, $tz) AS dnum
     FROM events e SEMI JOIN members m ON m.user_id = e.user_id
 ),
 counts AS (
@@ -32,7 +31,7 @@ counts AS (
     GROUP BY user_id
 ),
 weeks AS (
-    SELECT user_id, (dnum + $wshift) // 7 AS w FROM ev WHERE $metric_kind = 'retained' GROUP BY ALL
+    SELECT user_id, period_number(dnum, 'week', $wshift) AS w FROM ev WHERE $metric_kind = 'retained' GROUP BY ALL
 ),
 retained AS (
     SELECT user_id, min(w) AS w0, bool_or(w = first_w + $k) AS hit
@@ -72,8 +71,8 @@ SELECT m.user_id, m.grp AS "group",
             WHEN 'active_days' THEN coalesce(c.active_days, 0)::DOUBLE
             WHEN 'retained' THEN
                 CASE WHEN r.w0 IS NULL THEN NULL
-                     WHEN timezone($tz, (DATE '1970-01-01' + (7 * (r.w0 + $k + 1) - $wshift)::INTEGER)::TIMESTAMP)
-                          > l.last_ts THEN NULL
+                     WHEN local_midnight(period_first_day(r.w0 + $k + 1, 'week', $wshift), $tz) > l.last_ts
+                          THEN NULL
                      ELSE r.hit::INTEGER::DOUBLE END
             WHEN 'funnel' THEN (coalesce(f.furthest, 0) >= $step)::INTEGER::DOUBLE
             ELSE CASE WHEN lower(a.raw) IN ('true', 'yes') THEN 1.0

@@ -2,7 +2,7 @@
 WITH
 ev AS (
     SELECT user_id,
-           CASE WHEN $tz = 'UTC' THEN epoch_us(ts) ELSE epoch_us(timezone($tz, ts)) END // 86400000000 AS dnum
+           local_day(ts, $tz) AS dnum
     FROM events
     WHERE ts <= coalesce($as_of::TIMESTAMPTZ, 'infinity'::TIMESTAMPTZ)
 ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from analytics.figures.kano import better_worse_figure, continuous_figure
+from analytics.figures.kano import MAX_LABELS, better_worse_figure, continuous_figure
 from dashboard import cache, ui
 
 FONG_HELP = ("Fong test: the top two categories differ significantly "
@@ -16,6 +16,13 @@ CATEGORY_NAMES = {"A": "Attractive", "O": "One-dimensional", "M": "Must-be", "I"
 ui.header("Kano", "Classify features from the survey's paired questions (how would you feel if the product "
           "had it / did not have it) and compare how much each one adds or takes away.")
 ui.require("kano")
+
+def unnamed(frame: pl.DataFrame) -> None:
+    """Say so when the chart has too many points to name them all."""
+    if frame.height > MAX_LABELS:
+        st.caption(f"{frame.height} points are too many to name on the chart: hover a point for its feature, "
+                   "or show fewer segments.")
+
 
 with ui.errors():
     with st.container(border=True):
@@ -44,6 +51,10 @@ with ui.errors():
         ("Features", str(whole.height), "Features asked about in the survey."),
         ("Answers per feature", ui.fmt_int(whole["n"].max()),
          "Largest number of answer pairs for a feature."),
+        ("Clear category", f"{int(whole['significant'].sum())} of {whole.height}",
+         "Features whose two most frequent categories differ significantly. " + FONG_HELP),
+    ])
+    ui.kpi_row([
         ("Must-be", str(per.get("M", 0)),
          "Expected: their absence makes users unhappy, their presence does not delight."),
         ("One-dimensional", str(per.get("O", 0)), "The more, the better: satisfaction rises with them."),
@@ -59,9 +70,8 @@ with ui.errors():
     scatter_tab, table_tab, cont_tab = ui.lazy_tabs(labels, "kano-tabs")
     if scatter_tab.open:
         with scatter_tab:
-            fig = better_worse_figure(frame)
-            fig.update_layout(height=560)
-            ui.plot(fig, key="kano-scatter")
+            ui.plot(better_worse_figure(frame), key="kano-scatter")
+            unnamed(frame)
             st.caption("Better = (A + O) / (A + O + M + I): how much having the feature raises "
                        "satisfaction. |Worse| = (O + M) / (A + O + M + I): how much its absence lowers it. "
                        "Quadrants split at 0.5: top right one-dimensional, bottom right must-be, top left "
@@ -71,23 +81,17 @@ with ui.errors():
             names = pl.col("category").replace_strict(CATEGORY_NAMES, default=pl.col("category"))
             out = frame.with_columns(names.alias("category_name"))
             cols = ["segment"] if segment is not None else []
-            cols += ["feature", "category", "category_name", "n", "A", "O", "M", "I", "R", "Q", "better",
-                     "worse", "category_strength", "total_strength", "significant", "fong_value",
-                     "fong_threshold"]
-            pct = st.column_config.NumberColumn(format="percent")
-            ui.table(out.select(cols).sort([*(["segment"] if segment else []), "worse"]), column_config={
-                "better": st.column_config.NumberColumn(format="%.3f"),
-                "worse": st.column_config.NumberColumn(format="%.3f"),
-                "category_strength": pct, "total_strength": pct,
-                "significant": st.column_config.CheckboxColumn(help=FONG_HELP),
-            })
+            cols += ["feature", "category_name", "n", "A", "O", "M", "I", "R", "Q", "better", "worse",
+                     "category_strength", "total_strength", "significant"]
+            ui.table(out.select(cols).sort([*(["segment"] if segment else []), "worse"]),
+                     labels={"n": "Answers"}, helps={"significant": FONG_HELP})
             stem = f"kano-{table}" + (f"-by-{segment}" if segment else "")
-            ui.download(out.select(cols), stem, key="dl-kano")
+            ui.download(out.select(*cols[:2], "category", *cols[2:], "fong_value", "fong_threshold"), stem,
+                        key="dl-kano")
     if cont_tab.open:
         with cont_tab:
-            fig = continuous_figure(frame)
-            fig.update_layout(height=560)
-            ui.plot(fig, key="kano-continuous")
+            ui.plot(continuous_figure(frame), key="kano-continuous")
+            unnamed(frame)
             st.caption("Answers scored (functional: like 4, must-be 2, neutral 0, live-with −1, dislike −2; "
                        "dysfunctional: like −2, must-be −1, neutral 0, live-with 2, dislike 4) and averaged "
                        "per feature, weighted by self-stated importance where the survey has it.")

@@ -7,18 +7,23 @@ import streamlit as st
 from analytics.figures import behaviour as figs
 from dashboard import cache, ui
 
+SESSION_NOTE = ("A session is one user's run of events with no gap of 30 minutes or more (or one session_id, "
+                "where the data has that column). Its length runs from its first event to its last, so a "
+                "session of a single event — one chat message, one purchase — lasts 0 s.")
+
 ui.header("Overview", "How many people use the product, how often, and whether the base grows or leaks.")
 ui.require("events")
 
 with ui.errors():
     k = cache.read("kpis").row(0, named=True)
     s = cache.read("session_kpis").row(0, named=True)
-    span = f"{k['first_event']:%Y-%m-%d} → {k['last_event']:%Y-%m-%d}" if k["first_event"] else "–"
+    span = (f"{k['first_event']:%Y-%m-%d} → {k['last_event']:%Y-%m-%d}" if k["first_event"]
+            else ui.display.MISSING)
     st.caption(f"Data from {span} (workspace timezone {cache.workspace().timezone}).")
     ui.kpi_row([
         ("Users", ui.fmt_int(k["users"]), "Distinct user ids with at least one event."),
         ("Events", ui.fmt_int(k["events"]), "Event rows loaded."),
-        ("Average DAU", f"{k['dau_avg']:,.1f}" if k["dau_avg"] is not None else "–",
+        ("Average DAU", ui.fmt_num(k["dau_avg"]),
          "Mean over all days of the distinct users active that day."),
         ("WAU", ui.fmt_int(k["wau"]), "Distinct users active in the 7 days up to the last day of data."),
         ("MAU", ui.fmt_int(k["mau"]), "Distinct users active in the 30 days up to the last day of data."),
@@ -26,11 +31,12 @@ with ui.errors():
          "share of monthly users who come back on a given day."),
     ])
     ui.kpi_row([
-        ("Sessions", ui.fmt_int(s["sessions"]), "Sessions come from the session_id column when there is one, "
-         "else a new session starts after 30 minutes without events."),
-        ("Median session", f"{(s['median_session_seconds'] or 0) / 60:,.1f} min", "Median session length."),
-        ("Events per session", f"{s['events_per_session'] or 0:,.1f}", "Mean events per session."),
+        ("Sessions", ui.fmt_int(s["sessions"]), SESSION_NOTE),
+        ("Median session", ui.fmt_duration(s["median_session_seconds"]),
+         "Median time from a session's first event to its last. " + SESSION_NOTE),
+        ("Events per session", ui.fmt_num(s["events_per_session"]), "Mean events per session."),
     ])
+    st.caption(SESSION_NOTE)
 
     active_tab, life_tab, power_tab = ui.lazy_tabs(["Active users", "Lifecycle", "Power users"], "ov-tabs")
     if active_tab.open:

@@ -33,80 +33,110 @@ def run(k: int | None) -> None:
         status.update(label=f"Found {len(result.clusters)} personas.", state="complete", expanded=False)
 
 
-def controls(has_run: bool) -> None:
-    """k (auto or fixed) and the run button."""
+def controls(personas: pl.DataFrame, summary: dict) -> int | None:
+    """k (auto or fixed) and the run button; returns the k the next run uses (None: automatic)."""
     with st.container(border=True):
         c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="bottom")
         auto = c1.toggle("Choose k automatically", value=True, key="persona-auto",
                          help="Tries k = 2 … 10 and keeps the best sampled silhouette / Davies–Bouldin "
                               "score.")
-        k = c2.number_input("Number of personas (k)", 2, 20, value=4, key="persona-k", disabled=auto)
-        label = "Find personas again" if has_run else "Find personas"
+        k = None
+        if auto:  # show the k that was chosen, never a stale number in a disabled box
+            c2.markdown(chosen_k_text(personas.height, summary), help="The number of personas (k).")
+        else:
+            k = int(c2.number_input("Number of personas (k)", 2, 20, value=4, key="persona-k"))
+        label = "Find personas again" if not personas.is_empty() else "Find personas"
         if c3.button(label, type="primary", icon=":material/groups:", key="persona-run"):
             with ui.errors():
-                run(None if auto else int(k))
+                run(k)
                 st.rerun()
+    return k
 
 
-def card(row: dict, base: dict) -> None:
+def chosen_k_text(found: int, summary: dict) -> str:
+    """What the automatic k is: the k of the latest run when it was chosen automatically."""
+    if not found:
+        return "k is chosen automatically when you run."
+    if summary.get("k_scores"):
+        return f"**k = {found}**, chosen automatically in the latest run."
+    return f"The latest run used **k = {found}** (set by hand); the next run chooses k automatically."
+
+
+def card(row: dict, base: dict, retention: dict, clustered_on: str) -> None:
     """One persona card: share, keywords, behaviour against the base, quotes, confidence."""
     fig = json.loads(row["figures"]) if row["figures"] else {}
     with st.container(border=True):
         st.markdown(f"#### {ui.md_escape(row['name'])}")
         c = st.columns(3)
-        c[0].metric("Share of users", ui.fmt_pct(row["share"]), f"{row['size']:,} users", delta_color="off",
-                    delta_arrow="off")
+        c[0].metric("Share of users", ui.fmt_pct(row["share"]), ui.plural(row["size"], "user"),
+                    delta_color="off", delta_arrow="off")
         epu, base_epu = fig.get("events_per_user"), base.get("base_events_per_user")
-        c[1].metric("Events per user", f"{epu:,.1f}" if epu is not None else "–",
-                    f"base {base_epu:,.1f}" if base_epu else None, delta_color="off", delta_arrow="off")
-        c[2].metric("Confidence", f"{row['confidence']:.2f}" if row["confidence"] is not None else "–",
-                    help=CONFIDENCE_NOTE)
+        c[1].metric("Events per user", ui.fmt_num(epu), f"base {base_epu:,.1f}" if base_epu else None,
+                    delta_color="off", delta_arrow="off")
+        c[2].metric("Confidence", ui.fmt_num(row["confidence"], 2), help=CONFIDENCE_NOTE)
+        r1, r4 = retention.get("retention_1"), retention.get("retention_4")
+        c = st.columns(3)
+        c[0].metric("Retention week 1", ui.fmt_pct(r1), help=ui.display.retention_definition(1)
+                    + " The same number as Retention → Cohort scoring by persona.")
+        c[1].metric("Retention week 4", ui.fmt_pct(r4), help=ui.display.retention_definition(4))
+        c[2].metric("Mean rating", ui.fmt_num(fig.get("mean_rating"), 2),
+                    help="Mean rating of the feedback written by the persona's users.")
         if row["keywords"]:
             ui.chips(row["keywords"][:8])
-        r1, r4, rating = fig.get("retention_p1"), fig.get("retention_p4"), fig.get("mean_rating")
-        st.caption(f"Retention week 1 {ui.fmt_pct(r1)} · week 4 {ui.fmt_pct(r4)} · mean rating "
-                   f"{'–' if rating is None else f'{rating:.2f}'} · "
-                   f"{fig.get('n_with_text', 0):,} users wrote feedback")
+        st.caption(f"{ui.plural(fig.get('n_with_text', 0), 'user')} of {ui.plural(row['size'], 'user')} "
+                   "wrote feedback.")
         parts = [f"{fig[n]:,} {label} ({fig[key]:.2f})" for key, n, label in (
-            ("confidence_text", "n_clustered", "clustered on their feedback"),
+            ("confidence_text", "n_clustered", clustered_on),
             ("confidence_assigned", "n_assigned", "assigned by behaviour")) if fig.get(key) is not None]
         if parts:
             st.caption("Confidence from " + " and ".join(parts) + ".")
         top = fig.get("top_events") or []
         if top:
-            ui.table(pl.DataFrame(top).select("event", pl.col("per_user").round(2),
-                                              pl.col("lift").round(2)), height=180,
-                     column_config={"lift": st.column_config.NumberColumn(
-                         help="Events per user in this persona / in the whole base")})
+            ui.table(pl.DataFrame(top).select("event", "per_user", "lift"))
         for q in (row["quotes"] or [])[:3]:
             ui.quote(q)
 
 
+def clustered_label(rows: list[dict], with_text: int) -> str:
+    """How the "clustered" users of this run were placed: on their feedback (two stages), on behaviour
+    alone (nobody wrote feedback), or on both together (one stage)."""
+    if any((json.loads(r["figures"] or "{}").get("n_assigned") or 0) > 0 for r in rows):
+        return "clustered on their feedback"
+    return "clustered on their behaviour" if with_text == 0 else "clustered on behaviour and feedback"
+
+
 with ui.errors():
     personas = cache.read("latest_personas")
-    controls(not personas.is_empty())
+    summary = json.loads(personas["summary"][0] or "{}") if not personas.is_empty() else {}
+    chosen = controls(personas, summary)
     if personas.is_empty():
         st.info("No persona run yet: press **Find personas**. With the bundled model this takes a few "
                 "seconds per thousand feedback texts on a laptop; embeddings are cached for the next run.",
                 icon=":material/info:")
         st.stop()
-    summary = json.loads(personas["summary"][0] or "{}")
+    if ui.stale_notice("personas", button="Find personas again", key="persona-rerun"):
+        run(chosen)
+        st.rerun()
     if summary.get("encoder_note"):
         st.warning(summary["encoder_note"], icon=":material/translate:")
+    with_text = int(summary.get("n_with_text") or 0)
     ui.kpi_row([
         ("Personas", str(personas.height), "k of the latest run."),
         ("Users clustered", ui.fmt_int(summary.get("n_users")), "Users with events or feedback."),
-        ("With feedback text", ui.fmt_int(summary.get("n_with_text")),
-         "Users whose text vector comes from their own feedback; the others are placed by behaviour."),
+        ("Users who wrote feedback", ui.fmt_int(with_text),
+         "Users with at least one feedback text under their user id: their text vector comes from their own "
+         "words. The others are placed by their behaviour."),
         ("Run", f"{personas['created_at'][0]:%d %b %H:%M}", "When the latest persona run was made (UTC)."),
     ])
     base = json.loads(personas["figures"][0] or "{}")
     rows = personas.sort("size", descending=True).to_dicts()
+    scores = {r["cohort"]: r for r in cache.read("cohort_scores", by="persona").iter_rows(named=True)}
+    clustered_on = clustered_label(rows, with_text)
     for start in range(0, len(rows), 2):
         cols = st.columns(2)
         for col, row in zip(cols, rows[start:start + 2], strict=False):
             with col:
-                card(row, base)
+                card(row, base, scores.get(row["name"], {}), clustered_on)
     st.subheader("Map of users", anchor=False)
     coords = cache.read("latest_persona_map")
     if not coords.is_empty():
@@ -117,7 +147,9 @@ with ui.errors():
         st.info("This persona run was stored before runs kept their map: press **Find personas again** "
                 "to draw it (cached embeddings make it quick).", icon=":material/map:")
     if summary.get("k_scores"):
-        with st.expander("How k was chosen", icon=":material/info:"):
+        with st.expander(f"How k = {personas.height} was chosen", icon=":material/info:"):
             ui.table(pl.DataFrame(summary["k_scores"]))
-            st.caption("Higher silhouette and lower Davies–Bouldin mean better separated groups.")
+            st.caption("Higher silhouette and lower Davies–Bouldin mean better separated groups. The run "
+                       "keeps the smallest k whose silhouette is within 0.02 of the best and whose smallest "
+                       "persona holds at least 3 % of the users.")
     ui.download(personas.drop("summary", "figures"), "personas", key="dl-personas")

@@ -11,6 +11,7 @@ from analytics.prioritise import DEFAULT_WEIGHTS, METHOD_DESCRIPTIONS, METHODS
 from dashboard import cache, ui
 from embeddings.linking import link_requirements
 
+TOP = 20  # requirements drawn in the ranking chart
 LABELS = {"rice": "RICE", "ice": "ICE", "wsjf": "WSJF", "value-effort": "Value / effort",
           "weighted": "Weighted scoring", "kano": "Kano-weighted"}
 
@@ -31,11 +32,18 @@ def evidence_controls() -> None:
         threshold = c1.slider("Similarity threshold", 0.2, 0.9, 0.45, 0.01, key="link-threshold",
                               help="Cosine similarity a feedback item needs to count as evidence.")
         if c2.button("Link feedback to requirements", icon=":material/link:", key="link-run"):
-            with st.status("Embedding requirements and feedback, matching ...") as status:
-                found = link_requirements(ws, threshold=float(threshold))
-                status.update(label=f"Linked {int(found['evidence_count'].sum()):,} feedback items to "
-                              f"{int((found['evidence_count'] > 0).sum())} requirements.", state="complete")
-            st.rerun()
+            link(threshold)
+    if ui.stale_notice("evidence", button="Link again", key="link-rerun"):
+        link(st.session_state.get("link-threshold", 0.45))
+
+
+def link(threshold: float) -> None:
+    """Run requirement linking with progress, then show the page again."""
+    with st.status("Embedding requirements and feedback, matching ...") as status:
+        found = link_requirements(ws, threshold=float(threshold))
+        status.update(label=f"Linked {int(found['evidence_count'].sum()):,} feedback items to "
+                      f"{int((found['evidence_count'] > 0).sum())} requirements.", state="complete")
+    st.rerun()
 
 
 def method_controls() -> tuple[str, dict[str, float]]:
@@ -71,7 +79,10 @@ def ranking(method: str, weights: dict[str, float]) -> pl.DataFrame:
     rank_tab, matrix_tab, table_tab = ui.lazy_tabs(["Ranking", "Value / effort matrix", "Table"], "prio-tabs")
     if rank_tab.open:
         with rank_tab:
-            ui.plot(ranking_figure(frame, top=20), key="prio-ranking")
+            ui.plot(ranking_figure(frame, top=TOP), key="prio-ranking")
+            if frame.height > TOP:
+                st.caption(f"The chart shows the top {TOP} of {frame.height} requirements; the Table tab "
+                           "lists all of them.")
     if matrix_tab.open:
         with matrix_tab:
             needed = {"reach", "impact", "confidence", "effort"}
@@ -83,7 +94,7 @@ def ranking(method: str, weights: dict[str, float]) -> pl.DataFrame:
                        "RICE inputs, whatever the ranking method.")
     if table_tab.open:
         with table_tab:
-            ui.table(frame, column_config={"score": st.column_config.NumberColumn(format="%.2f")})
+            ui.table(frame)
             c1, c2 = st.columns(2)
             with c1:
                 ui.download(frame, f"priorities-{method}", key="dl-prio")
@@ -91,8 +102,8 @@ def ranking(method: str, weights: dict[str, float]) -> pl.DataFrame:
                 ui.download_xlsx(frame, f"priorities-{method}", key="dl-prio-xlsx")
     with st.expander("How stable is this top 10? (each weight moved by ±20 %)", icon=":material/tune:"):
         ui.table(cache.read("sensitivity", method=method, weights=weights))
-        st.caption("overlap = share of the top 10 that stays in the top 10; kendall_tau = rank agreement of "
-                   "the whole list (1 = identical).")
+        st.caption("Top-10 overlap = share of the top 10 that stays in the top 10; Kendall τ = rank "
+                   "agreement of the whole list (1 = identical).")
     return frame
 
 
@@ -113,8 +124,8 @@ def drill_down(frame: pl.DataFrame) -> None:
     if row["flags"]:
         st.warning("Defaults used: " + "; ".join(str(f) for f in row["flags"]), icon=":material/flag:")
     if quotes.is_empty():
-        st.info("No feedback is linked to this requirement. Run **Link feedback to requirements** above, or "
-                "lower the similarity threshold.", icon=":material/info:")
+        st.info("No feedback is linked to this requirement. Press **Link feedback to requirements** (under "
+                "Evidence from feedback, above), or lower the similarity threshold.", icon=":material/info:")
         return
     for q in quotes.head(5).iter_rows(named=True):
         ui.quote(q["text"])

@@ -1,7 +1,10 @@
-"""Report: the prioritised requirement report, previewed here and downloaded as HTML, PDF, Excel,
-Markdown, CSV or JSON."""
+"""Report: everything known about the product in one document — the prioritised backlog when there is
+one, Kano results, feedback themes, personas, retention — previewed here and downloaded as HTML, PDF,
+Excel, Markdown, CSV or JSON."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import polars as pl
 import streamlit as st
@@ -16,19 +19,33 @@ FORMAT_LABELS = {"html": "HTML", "pdf": "PDF", "xlsx": "Excel", "md": "Markdown"
                  "json": "JSON"}
 KANO_NAMES = {"M": "must-be", "O": "one-dimensional", "A": "attractive", "I": "indifferent", "R": "reverse",
               "Q": "questionable"}
+# Where a missing part of the report is made: the page and the button there (never a command line).
+MAKE = {
+    "evidence": ("app_pages/prioritise.py", "Link feedback to requirements on the Prioritisation page"),
+    "personas": ("app_pages/personas.py", "Find personas on the Personas page"),
+    "themes": ("app_pages/themes.py", "Find themes on the Feedback themes page"),
+    "data": ("app_pages/data.py", "Load it on the Data page"),
+    "backlog": ("app_pages/data.py", "Load a backlog on the Data page"),
+}
 
-ui.header("Report", "One document with the ranking and where every number came from, the Kano results, the "
-          "user evidence, personas and retention — to share with people who do not open the dashboard.")
-ui.require("requirements")
+ui.header("Report", "One document with what the data shows — the ranked backlog and where every number came "
+          "from, Kano results, feedback themes, personas and retention — to share with people who do not "
+          "open the dashboard.")
+ui.require_any("events", "feedback", "kano", "requirements")
+HAS_BACKLOG = cache.row_counts()["requirements"] > 0
 
 
 def options() -> dict:
     """Report options; the weights are the Prioritisation page's defaults for the method."""
     with st.container(border=True):
         c = st.columns([2, 1, 1, 1, 1], vertical_alignment="bottom")
-        title = c[0].text_input("Title", "Prioritised requirements", key="rep-title", max_chars=120)
-        method = c[1].selectbox("Method", METHODS, format_func=LABELS.get, key="rep-method")
+        default = "Prioritised requirements" if HAS_BACKLOG else "What our users tell us"
+        title = c[0].text_input("Title", default, key="rep-title", max_chars=120)
         table = c[2].selectbox("Kano table", ["standard", "pouliot"], key="rep-kano", format_func=str.title)
+        if not HAS_BACKLOG:
+            return {"method": "rice", "title": title or None, "kano_table": table, "quotes": 3,
+                    "use_evidence": True}
+        method = c[1].selectbox("Method", METHODS, format_func=LABELS.get, key="rep-method")
         quotes = c[3].number_input("Quotes per item", 1, 5, value=3, key="rep-quotes")
         evidence = c[4].toggle("Use evidence", value=True, key="rep-evidence",
                                help="Fill missing reach/confidence from the linked feedback, impact from "
@@ -38,7 +55,7 @@ def options() -> dict:
 
 
 def downloads(opts: dict) -> None:
-    """One button per format; each file is rendered when its button is pressed (and then cached)."""
+    """One button per format; each file is rendered when its button is pressed, stamped with that time."""
     st.markdown("**Download**")
     cols = st.columns(len(FORMATS))
     stem = (opts["title"] or "report").lower().replace(" ", "-")[:60]
@@ -47,60 +64,90 @@ def downloads(opts: dict) -> None:
             st.download_button(FORMAT_LABELS[fmt], lambda f=fmt: cache.report_bytes(f, **opts),
                                file_name=f"{stem}{ext}", mime=mime, key=f"dl-report-{fmt}",
                                icon=":material/download:", width="stretch",
-                               type="primary" if fmt == "html" else "secondary")
+                               type="primary" if fmt == "html" else "secondary",
+                               disabled=fmt == "csv" and not HAS_BACKLOG,
+                               help="The ranking as CSV: needs a backlog." if fmt == "csv" else None)
+
+
+def missing(message: str, make: str) -> None:
+    """A part the report cannot show yet: why, and the page (and button) that makes it."""
+    st.info(message + ".", icon=":material/info:")
+    page, label = MAKE[make]
+    st.page_link(page, label=label, icon=":material/arrow_forward:")
 
 
 def preview(rep) -> None:  # noqa: ANN001 - analytics.report.Report
     """The report's sections rendered with Streamlit elements (user text is escaped)."""
     st.markdown(f"## {ui.md_escape(rep.title)}")
-    st.caption(f"Generated {rep.generation.generated_at} by {rep.generation.generator} · workspace "
-               f"{rep.generation.workspace} · timezone {rep.generation.settings.get('timezone')}")
+    built, g = datetime.fromisoformat(rep.generation.generated_at), rep.generation
+    st.caption(f"Preview of the data as of {built:%Y-%m-%d %H:%M} UTC · workspace {g.workspace} · timezone "
+               f"{g.settings.get('timezone')}. Each download is stamped with the time you download it.")
     st.markdown("#### Key findings")
     for finding in rep.findings:
         st.markdown("- " + ui.md_escape(finding))
-    st.markdown(f"#### Ranking — {rep.method.label}")
-    st.caption(rep.method.description)
-    ranking = pl.DataFrame([{"rank": r.rank, "req_id": r.req_id, "title": r.title, "score": r.score,
-                             "quadrant": r.quadrant, "kano": KANO_NAMES.get(r.kano_category or ""),
-                             "evidence users": r.evidence_users, "personas": ", ".join(r.personas),
-                             "defaults used": "; ".join(r.flags)} for r in rep.ranking])
-    ui.table(ranking, column_config={"score": st.column_config.NumberColumn(format="%.2f")})
+    if rep.backlog.available:
+        ranking_section(rep)
+    else:
+        st.markdown("#### Ranking")
+        missing(rep.backlog.message, "backlog")
     left, right = st.columns(2)
     with left:
         st.markdown("#### Kano")
         if rep.kano.available:
-            ui.table(pl.DataFrame([{"feature": f.feature, "category": KANO_NAMES.get(f.category, f.category),
+            ui.table(pl.DataFrame([{"feature": f.feature,
+                                    "category_name": KANO_NAMES.get(f.category, f.category),
                                     "better": f.better, "worse": f.worse, "n": f.n,
-                                    "significant": f.significant} for f in rep.kano.features]))
+                                    "significant": f.significant} for f in rep.kano.features]),
+                     labels={"n": "Answers"})
         else:
-            st.info(rep.kano.message)
+            missing(rep.kano.message, "data")
     with right:
         st.markdown("#### Personas")
         if rep.personas.available:
-            ui.table(pl.DataFrame([{"persona": p.name, "users": p.size, "share": p.share,
-                                    "keywords": ", ".join(p.keywords[:5])} for p in rep.personas.personas]),
-                     column_config={"share": st.column_config.NumberColumn(format="percent")})
+            ui.table(pl.DataFrame([{"persona": p.name, "size": p.size, "share": p.share,
+                                    "keywords": p.keywords[:5]} for p in rep.personas.personas]))
         else:
-            st.info(rep.personas.message)
-    st.markdown("#### What users say about the top items")
-    if not rep.evidence.available:
-        st.info(rep.evidence.message)
-    for r in [r for r in rep.ranking if r.quotes][:5]:
-        st.markdown(f"**#{r.rank} {ui.md_escape(r.title)}** — {r.evidence_users:,} users")
-        for q in r.quotes[:2]:
-            ui.quote(q)
+            missing(rep.personas.message, "personas")
+    st.markdown("#### Feedback themes")
+    if rep.themes.available:
+        ui.table(pl.DataFrame([{"name": t.name, "size": t.size, "share": t.share,
+                                "mean_rating": t.mean_rating, "nps": t.nps, "keywords": t.keywords[:5]}
+                               for t in rep.themes.themes]),
+                 labels={"name": "Theme", "size": "Items"})
+    elif cache.row_counts()["feedback"]:
+        missing(rep.themes.message, "themes")
+    else:
+        st.caption("No feedback loaded: themes need free-text feedback.")
     st.markdown("#### Retention")
     if rep.retention.available:
         avg = list(rep.retention.average[1:5])
         st.write(f"{rep.retention.message}: "
-                 + ", ".join(f"{rep.retention.period} {i + 1}: {'–' if v is None else f'{v:.1f} %'}"
+                 + ", ".join(f"{rep.retention.period} {i + 1}: {ui.fmt_pct(None if v is None else v / 100)}"
                              for i, v in enumerate(avg)) + ".")
     else:
-        st.info(rep.retention.message)
+        missing(rep.retention.message, "data")
     st.markdown("#### Data sources")
-    ui.table(pl.DataFrame([{"batch": s.batch_id, "kind": s.kind, "file": s.file_name,
-                            "rows read": s.rows_read, "loaded": s.rows_loaded, "rejected": s.rows_rejected,
-                            "pseudonymised": s.pseudonymised} for s in rep.sources]))
+    ui.table(pl.DataFrame([{"batch_id": s.batch_id, "kind": s.kind, "file_name": s.file_name,
+                            "rows_read": s.rows_read, "rows_loaded": s.rows_loaded,
+                            "rows_rejected": s.rows_rejected, "pseudonymised": s.pseudonymised}
+                           for s in rep.sources]))
+
+
+def ranking_section(rep) -> None:  # noqa: ANN001 - analytics.report.Report
+    """The ranked backlog and what users say about its top items."""
+    st.markdown(f"#### Ranking — {rep.method.label}")
+    st.caption(rep.method.description)
+    ui.table(pl.DataFrame([{"rank": r.rank, "req_id": r.req_id, "title": r.title, "score": r.score,
+                            "quadrant": r.quadrant, "kano_category": KANO_NAMES.get(r.kano_category or ""),
+                            "evidence_users": r.evidence_users, "personas_affected": r.personas_affected,
+                            "flags": r.flags} for r in rep.ranking]))
+    st.markdown("#### What users say about the top items")
+    if not rep.evidence.available:
+        missing(rep.evidence.message, "evidence")
+    for r in [r for r in rep.ranking if r.quotes][:5]:
+        st.markdown(f"**#{r.rank} {ui.md_escape(r.title)}** — {ui.plural(r.evidence_users, 'user')}")
+        for q in r.quotes[:2]:
+            ui.quote(q)
 
 
 with ui.errors():

@@ -5,12 +5,14 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from analytics import catalog
 from analytics.cohorts import ENGAGEMENT_SCORE_FORMULA
 from analytics.figures import behaviour as figs
 from analytics.retention import retention_average, retention_percent
 from dashboard import cache, ui
 
 ANY = "(any event)"
+KS = (1, 4, 12)  # the periods cohort scoring reports
 
 ui.header("Retention", "Of the users who started in a period, how many came back in each later period.")
 ui.require("events")
@@ -45,13 +47,20 @@ def controls() -> dict:
             "return_event": None if ret == ANY else ret, "date_from": d_from, "date_to": d_to}
 
 
-def average_metrics(frame: pl.DataFrame, period: str) -> None:
+def average_metrics(frame: pl.DataFrame, period: str, cohort: str) -> None:
     """The size-weighted average retention at a few periods, as metrics."""
     avg = retention_average(frame).row(0, named=True)
     cols = [c for c in avg if c.startswith("p") and c[1:].isdigit() and c != "p0"]
     shown = [c for c in cols if int(c[1:]) in (1, 2, 4, 8, 12, 26, 52)][:5] or cols[:5]
-    items = [("Users in cohorts", ui.fmt_int(avg["cohort_size"]), "Sum of the cohort sizes shown.")]
-    items += [(f"{period.title()} {c[1:]}", "–" if avg[c] is None else f"{avg[c]:.1f} %",
+    if cohort == "recurring":  # a user sits in every period they were active in: these are not users
+        size = ("User-periods in cohorts", ui.fmt_int(avg["cohort_size"]),
+                f"Sum of the cohort sizes shown. In recurring cohorts a user counts once for every {period} "
+                f"they did the start event in, so this counts user-{period}s, not distinct users.")
+    else:
+        size = ("Users in cohorts", ui.fmt_int(avg["cohort_size"]),
+                "Sum of the cohort sizes shown: each user sits in one cohort.")
+    items = [size]
+    items += [(f"{period.title()} {c[1:]}", ui.fmt_pct(None if avg[c] is None else avg[c] / 100),
                f"Average retention at {period} {c[1:]}: returned users / cohort size over the cohorts whose "
                f"{period} {c[1:]} is already over (weighted by cohort size).") for c in shown]
     ui.kpi_row(items)
@@ -64,7 +73,7 @@ with ui.errors():
         st.info("No cohort matches these options: widen the date range or choose other events.")
         st.stop()
     period = params["period"]
-    average_metrics(frame, period)
+    average_metrics(frame, period, params["cohort"])
     heat_tab, curve_tab, table_tab = ui.lazy_tabs(["Cohort heatmap", "Retention curves", "Table"], "ret-tabs")
     if heat_tab.open:
         with heat_tab:
@@ -79,7 +88,8 @@ with ui.errors():
         with table_tab:
             show = st.segmented_control("Show", ["percent", "counts"], default="percent", key="ret-show",
                                         required=True)
-            ui.table(retention_percent(frame) if show == "percent" else frame)
+            ui.table(retention_percent(frame) if show == "percent" else frame, period=period,
+                     formats={"p*": "pct" if show == "percent" else "int"})
             ui.download(frame, f"retention-{period}", key="dl-ret-counts", label="Download counts (CSV)")
             ui.download(retention_percent(frame), f"retention-{period}-percent", key="dl-ret-pct",
                         label="Download percentages (CSV)")
@@ -101,17 +111,16 @@ with ui.errors():
     options = ["signup_week", "signup_month"]
     if not cache.read("latest_personas").is_empty():
         options.append("persona")
-    options += [f"attr:{key}" for key in cache.read("user_attribute_keys")["key"].to_list()]
-    labels = {"signup_week": "Signup week", "signup_month": "Signup month", "persona": "Persona"}
+    options += [f"attr:{key}" for key in catalog.group_keys(cache.read("user_attribute_profile"))]
+    labels = {"signup_week": "Signup week", "signup_month": "Signup month", "persona": "Persona (latest run)"}
     by = st.selectbox("Group users by", options, key="score-by",
-                      format_func=lambda o: labels.get(o, f"Attribute: {o[5:]}"))
+                      format_func=lambda o: labels.get(o, f"Attribute: {o[5:]}"),
+                      help="Attributes are offered when they split the users with events into 2 to "
+                           f"{catalog.MAX_GROUPS} groups.")
     scores = cache.read("cohort_scores", by=by)
-    pct = st.column_config.NumberColumn(format="percent")
-    ui.table(scores, column_config={
-        "retention_1": pct, "retention_4": pct, "retention_12": pct,
-        "mean_active_days": st.column_config.NumberColumn(format="%.1f"),
-        "mean_active_days_28": st.column_config.NumberColumn(format="%.1f"),
-        "engagement_score": st.column_config.ProgressColumn("engagement_score", min_value=0, max_value=100,
-                                                            format="%.0f")})
+    unit = "month" if by == "signup_month" else "week"
+    group = "Persona" if by == "persona" else labels.get(by, by.removeprefix("attr:"))
+    ui.table(scores, labels={"cohort": group, **{f"retention_{k}": f"Retention, {unit} {k}" for k in KS}},
+             helps={f"retention_{k}": ui.display.retention_definition(k, unit) for k in KS})
     st.caption(ENGAGEMENT_SCORE_FORMULA)
     ui.download(scores, f"cohort-scores-{by.replace(':', '-')}", key="dl-scores")

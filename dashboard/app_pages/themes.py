@@ -42,28 +42,61 @@ def trend_frame(themes: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows).with_columns(pl.col("month").str.to_date())
 
 
-with ui.errors():
-    themes = cache.read("latest_themes")
+def controls(themes: pl.DataFrame, summary: dict) -> int | None:
+    """k (auto or fixed) and the run button; returns the k the next run uses (None: automatic)."""
     with st.container(border=True):
         c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="bottom")
         auto = c1.toggle("Choose k automatically", value=True, key="theme-auto")
-        k = c2.number_input("Number of themes (k)", 2, 40, value=8, key="theme-k", disabled=auto)
+        k = None
+        if auto:  # the k that was chosen, never a stale number in a disabled box
+            if themes.is_empty():
+                c2.markdown("k is chosen automatically when you run.")
+            elif summary.get("k_scores"):
+                c2.markdown(f"**k = {themes.height}**, chosen automatically in the latest run.")
+            else:
+                c2.markdown(f"The latest run used **k = {themes.height}** (set by hand); the next run "
+                            "chooses k automatically.")
+        else:
+            k = int(c2.number_input("Number of themes (k)", 2, 40, value=8, key="theme-k"))
         if c3.button("Find themes again" if not themes.is_empty() else "Find themes", type="primary",
                      icon=":material/forum:", key="theme-run"):
-            run(None if auto else int(k))
+            run(k)
             st.rerun()
+    return k
+
+
+def trend(themes: pl.DataFrame) -> None:
+    """Items per month and theme; hidden, with the reason, when the feedback has no dates or one month."""
+    frame = trend_frame(themes)
+    months = frame["month"].n_unique()
+    if months >= 2:
+        ui.plot(theme_trend(frame), key="theme-trend")
+    elif months == 0:
+        st.info("No trend over time: the feedback has no dates. Map a time column when you load feedback to "
+                "see how each theme moves month by month.", icon=":material/timeline:")
+    else:
+        st.info(f"No trend over time: all dated feedback is from one month ({frame['month'][0]:%B %Y}). The "
+                "trend needs at least two months.", icon=":material/timeline:")
+
+
+with ui.errors():
+    themes = cache.read("latest_themes")
+    summary = json.loads(themes["summary"][0] or "{}") if not themes.is_empty() else {}
+    chosen = controls(themes, summary)
     if themes.is_empty():
         st.info("No theme run yet: press **Find themes**. Every feedback text is embedded once and cached.",
                 icon=":material/info:")
         st.stop()
-    summary = json.loads(themes["summary"][0] or "{}")
+    if ui.stale_notice("themes", button="Find themes again", key="theme-rerun"):
+        run(chosen)
+        st.rerun()
     if summary.get("encoder_note"):
         st.warning(summary["encoder_note"], icon=":material/translate:")
     nps = summary.get("nps")
     ui.kpi_row([
         ("Themes", str(themes.height), "k of the latest run."),
-        ("Feedback items", ui.fmt_int(summary.get("n_items")), "Items clustered."),
-        ("Overall NPS", "–" if nps is None else f"{nps:+.0f}",
+        ("Feedback items", ui.fmt_int(summary.get("n_items")), "Items clustered in the latest run."),
+        ("Overall NPS", ui.display.MISSING if nps is None else f"{nps:+.0f}",
          "Net promoter score of all 0–10 answers: % promoters (9–10) − % detractors (0–6)."),
         ("Run", f"{themes['created_at'][0]:%d %b %H:%M}", "When the latest theme run was made (UTC)."),
     ])
@@ -74,27 +107,18 @@ with ui.errors():
         pl.col("id").map_elements(lambda i: figs[int(i)].get("nps"), return_dtype=pl.Float64).alias("nps"),
         pl.col("id").map_elements(lambda i: figs[int(i)].get("nps_impact"), return_dtype=pl.Float64)
         .alias("nps_impact"),
-    ).sort("size", descending=True)
-    left, right = st.columns([1, 1])
-    with left:
-        ui.table(overview, column_config={
-            "share": st.column_config.ProgressColumn("share", min_value=0, max_value=1, format="percent"),
-            "mean_rating": st.column_config.NumberColumn(format="%.2f"),
-            "nps": st.column_config.NumberColumn(format="%+.0f"),
-            "nps_impact": st.column_config.NumberColumn(
-                format="%+.1f", help="How much the overall NPS would rise without this theme's answers.")})
-    with right:
-        ui.plot(theme_trend(trend_frame(themes)), key="theme-trend")
+    ).sort("size", descending=True).drop("id")
+    ui.table(overview, labels={"name": "Theme", "size": "Items"})
+    trend(themes)
     st.subheader("Themes", anchor=False)
     for row in themes.sort("size", descending=True).iter_rows(named=True):
         f = figs[int(row["id"])]
-        title = f"{row['name']} — {int(row['size']):,} items ({ui.fmt_pct(row['share'])})"
+        title = f"{row['name']} — {ui.plural(int(row['size']), 'item')} ({ui.fmt_pct(row['share'])})"
         with st.expander(title, expanded=False):
             ui.chips(row["keywords"][:10] if row["keywords"] else [])
-            rating = f.get("mean_rating")
-            st.caption(f"Mean rating {'–' if rating is None else f'{rating:.2f}'} · NPS "
-                       f"{'–' if f.get('nps') is None else format(f['nps'], '+.0f')} · confidence "
-                       f"{'–' if row['confidence'] is None else format(row['confidence'], '.2f')}")
+            nps_text = ui.display.MISSING if f.get("nps") is None else format(f["nps"], "+.0f")
+            st.caption(f"Mean rating {ui.fmt_num(f.get('mean_rating'), 2)} · NPS {nps_text} · confidence "
+                       f"{ui.fmt_num(row['confidence'], 2)}")
             for q in (row["quotes"] or [])[:3]:
                 ui.quote(q)
     ui.download(themes.drop("summary", "figures"), "themes", key="dl-themes")

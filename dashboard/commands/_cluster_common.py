@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from analytics.errors import UserLensError
+from analytics.tabular import write_csv
 from dashboard.commands._common import add_format_arg, print_frame, print_json
 
 
@@ -50,12 +51,8 @@ def progress_printer(args: argparse.Namespace) -> Callable[[int, int], None] | N
 
 
 def write_assignments(path: str, frame: pl.DataFrame) -> None:
-    """CSV of (member id, cluster, name)."""
-    try:
-        frame.write_csv(path)
-    except OSError as exc:
-        raise UserLensError(f"Cannot write the assignments file {path}: {exc.strerror}. "
-                            "Choose a writable path with --assignments.") from exc
+    """CSV of (member id, cluster, name), cells neutralised like every CSV UserLens writes."""
+    write_csv(frame, path, flag="--assignments")  # the one safe writer (cluster names are user words)
 
 
 def cards_frame(clusters: list[dict[str, Any]]) -> pl.DataFrame:

@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from analytics.errors import UserLensError
+from analytics.tabular import csv_text
 from analytics.workspace import Workspace, open_workspace
 
 
@@ -26,9 +27,78 @@ def add_format_arg(parser: argparse.ArgumentParser, default: str = "table") -> N
     parser.add_argument("--format", choices=["table", "csv", "json"], default=default)
 
 
+def describe_from_docstring(parser: argparse.ArgumentParser, doc: str | None) -> None:
+    """Use a verb module's docstring in its --help: the first paragraph above, the rest below as written."""
+    parser.description, _, parser.epilog = (doc or "").partition("\n\n")
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+
+
 def workspace_from(args: argparse.Namespace) -> Workspace:
     """Open the workspace the arguments name."""
     return open_workspace(getattr(args, "workspace", None))
+
+
+def events_workspace(args: argparse.Namespace) -> Workspace:
+    """Open the workspace the arguments name and check that it holds events (else a UserLensError)."""
+    from analytics.periods import ensure_events
+
+    ws = workspace_from(args)
+    ensure_events(ws.con, f"the workspace {ws.path}")
+    return ws
+
+
+def frame_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """The rows as dicts; dates Python cannot hold (after year 9999, which DuckDB can) become ISO text."""
+    try:
+        return frame.to_dicts()
+    except (OverflowError, ValueError):
+        return frame.with_columns(pl.col(c).dt.to_string(_iso_format(t))
+                                  for c, t in frame.schema.items() if t == pl.Date or t == pl.Datetime
+                                  ).to_dicts()
+
+
+def _iso_format(dtype: pl.DataType) -> str:
+    """The strftime pattern of Python's isoformat() for a polars Date or Datetime."""
+    if dtype == pl.Date:
+        return "%Y-%m-%d"
+    return "%Y-%m-%dT%H:%M:%S%.f" + ("%:z" if getattr(dtype, "time_zone", None) else "")
+
+
+def emit(frame: pl.DataFrame, args: argparse.Namespace, meta: dict[str, Any] | None = None, *,
+         table: pl.DataFrame | None = None, note: str | None = None) -> int:
+    """Print a verb's result in ``args.format`` and return the exit status (0).
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        The result: JSON ``{"rows": [...], "meta": meta}`` (no "meta" key when `meta` is None), CSV,
+        or an aligned table.
+    args : argparse.Namespace
+        The parsed options; ``args.format`` is table, csv or json.
+    meta : dict, optional
+        What the rows were computed with (JSON only).
+    table : polars.DataFrame, optional
+        What the table format shows instead of `frame` (e.g. the first rows, rounded).
+    note : str, optional
+        A line printed on stderr under the table (table format only).
+
+    Returns
+    -------
+    int
+        0.
+    """
+    if args.format == "json":
+        document: dict[str, Any] = {"rows": frame_records(frame)}
+        if meta is not None:
+            document["meta"] = meta
+        print_json(document)
+    elif args.format == "csv":
+        print_frame(frame, "csv")
+    else:
+        print_frame(frame if table is None else table, "table")
+        if note:
+            print(note, file=sys.stderr)
+    return 0
 
 
 def _jsonable(value: Any) -> Any:
@@ -54,11 +124,7 @@ def print_frame(frame: pl.DataFrame, fmt: str) -> None:
     if fmt == "json":
         print_json({"rows": frame.to_dicts()})
     elif fmt == "csv":
-        flat = frame.with_columns(
-            [pl.col(c).cast(pl.List(pl.Utf8)).list.join("; ") for c, t in frame.schema.items()
-             if isinstance(t, pl.List)]
-        )
-        sys.stdout.write(flat.write_csv())
+        sys.stdout.write(csv_text(frame))  # the one safe writer: no cell can run as a formula
     else:
         with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200,
                        tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):

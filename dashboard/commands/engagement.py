@@ -4,26 +4,23 @@ from __future__ import annotations
 
 import argparse
 
-from analytics.engagement import dau_wau_mau, kpis, power_users, session_kpis
-from analytics.periods import ensure_events, resolve_settings
-from dashboard.commands._common import (add_format_arg, add_workspace_arg, print_frame, print_json,
-                                       workspace_from)
+from dashboard.commands._common import add_format_arg, add_workspace_arg, emit, events_workspace
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("engagement", help="KPIs, DAU/WAU/MAU, stickiness, power users and sessions")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     add_workspace_arg(p)
     p.add_argument("--view", choices=["summary", "daily", "power", "sessions"], default="summary",
                    help="summary: one row of KPIs; daily: DAU/WAU/MAU per day; power: L7/L28 curve")
     p.add_argument("--days", type=int, choices=[7, 28], default=7, help="power-user window (L7 or L28)")
     p.add_argument("--gap-minutes", type=float, default=30, help="inactivity that ends a session")
     add_format_arg(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    ws = workspace_from(args)
-    ensure_events(ws.con, f"the workspace {ws.path}")
+    from analytics.engagement import dau_wau_mau, kpis, power_users, session_kpis
+    from analytics.periods import resolve_settings
+
+    ws = events_workspace(args)
     if args.view == "daily":
         frame = dau_wau_mau(ws.con)
     elif args.view == "power":
@@ -32,10 +29,5 @@ def run(args: argparse.Namespace) -> int:
         frame = session_kpis(ws.con, gap_minutes=args.gap_minutes)
     else:
         frame = kpis(ws.con).hstack(session_kpis(ws.con, gap_minutes=args.gap_minutes))
-    if args.format == "json":
-        tz, week_start = resolve_settings(ws.con)
-        print_json({"rows": frame.to_dicts(), "meta": {"view": args.view, "timezone": tz,
-                                                        "week_start": week_start}})
-        return 0
-    print_frame(frame, args.format)
-    return 0
+    tz, week_start = resolve_settings(ws.con)
+    return emit(frame, args, {"view": args.view, "timezone": tz, "week_start": week_start})

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 
 from analytics.errors import UserLensError
-from analytics.experiment import METRIC_HELP, experiment
-from dashboard.commands._common import (add_format_arg, add_workspace_arg, print_frame, print_json,
-                                       workspace_from)
+from dashboard.commands._common import add_format_arg, add_workspace_arg, emit, workspace_from
 
 
 def _split(text: str | None) -> dict[str, float] | None:
@@ -25,8 +23,9 @@ def _split(text: str | None) -> dict[str, float] | None:
     return out
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("experiment", help="compare groups (A/B) on a per-user metric")
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from analytics.experiment import METRIC_HELP  # scipy: `userlens experiment` needs it anyway
+
     add_workspace_arg(p)
     p.add_argument("--group", required=True, metavar="ATTRIBUTE",
                    help="a user attribute such as variant, or property:<key> of event properties")
@@ -35,16 +34,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--expected-split", default=None, metavar="A=50,B=50",
                    help="expected share per group for the sample-ratio check (default equal)")
     add_format_arg(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from analytics.experiment import experiment
+
     ws = workspace_from(args)
     frame = experiment(ws.con, group=args.group, metric=args.metric, control=args.control,
                        expected_split=_split(args.expected_split))
-    if args.format == "json":
-        print_json({"rows": frame.to_dicts(), "meta": {"group": args.group, "metric": args.metric,
-                                                        "srm_p_value": frame["srm_p_value"][0]}})
-        return 0
-    print_frame(frame, args.format)
-    return 0
+    return emit(frame, args, {"group": args.group, "metric": args.metric,
+                              "srm_p_value": frame["srm_p_value"][0] if frame.height else None})

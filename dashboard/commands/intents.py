@@ -10,9 +10,7 @@ from dashboard.commands._common import (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("intents", help="classify feedback into intents (bug report, feature request ...) "
-                                       "and sentiment, zero-shot or from a few labels")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     add_workspace_arg(p)
     p.add_argument("--labels", metavar="FILE.csv", default=None,
                    help="CSV of feedback_id,label to store and learn from (stored labels accumulate)")
@@ -24,7 +22,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="local sentence-transformers model (default: routed by the feedback's language)")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same result)")
     add_format_arg(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from analytics.errors import UserLensError
-from analytics.kano import kano_json, kano_results
 from dashboard.commands._common import (add_format_arg, add_workspace_arg, print_frame, print_json,
                                        workspace_from)
 
@@ -13,8 +12,7 @@ TABLE_COLUMNS = ("feature", "n", "M", "O", "A", "I", "R", "Q", "category", "bett
                  "fong_threshold", "significant", "functional_score", "dysfunctional_score")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("kano", help="Kano analysis of the survey answers (categories, Better/Worse, Fong)")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     add_workspace_arg(p)
     p.add_argument("--table", choices=["standard", "pouliot"], default="standard",
                    help="evaluation table (pouliot: the same answer twice is Q, except neutral/neutral)")
@@ -23,10 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tie-break-threshold", metavar="SHARE", type=float, default=None,
                    help="prefer M > O > A > I when the category strength is below this share (e.g. 0.05)")
     add_format_arg(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from analytics.kano import kano_json, kano_results
+
     ws = workspace_from(args)
     frame = kano_results(ws.con, table=args.table, segment=args.segment,
                          tie_break_threshold=args.tie_break_threshold)

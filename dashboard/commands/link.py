@@ -10,8 +10,7 @@ from dashboard.commands._common import (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("link", help="link requirements to supporting feedback by text similarity")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     add_workspace_arg(p)
     p.add_argument("--threshold", type=float, default=0.45, metavar="T",
                    help="minimum cosine similarity between requirement and feedback (default 0.45)")
@@ -19,7 +18,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", metavar="PATH_OR_NAME", default=None,
                    help="local sentence-transformers model (default: $USERLENS_MODEL or the bundled one)")
     add_format_arg(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

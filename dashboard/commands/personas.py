@@ -10,13 +10,11 @@ from dashboard.commands._cluster_common import (
 from dashboard.commands._common import add_workspace_arg, workspace_from
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("personas", help="find personas by clustering users' feedback and behaviour")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     add_workspace_arg(p)
     add_cluster_args(p)
     p.add_argument("--text-weight", type=float, default=0.8, metavar="W",
                    help="weight of the feedback text against behaviour, 0..1 (default 0.8)")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

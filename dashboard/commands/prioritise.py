@@ -6,13 +6,11 @@ import argparse
 
 from analytics.errors import UserLensError
 from analytics.prioritise import METHOD_DESCRIPTIONS, METHOD_INPUTS, METHODS, prioritise, prioritise_json
-from analytics.sensitivity import sensitivity
 from dashboard.commands._common import (add_format_arg, add_workspace_arg, parse_number_pairs, print_frame,
                                        print_json, workspace_from)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("prioritise", help="rank the requirements backlog with evidence from users")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     add_workspace_arg(p)
     p.add_argument("--method", choices=list(METHODS), default="rice")
     p.add_argument("--weight", metavar="NAME=W", action="append", default=[],
@@ -26,7 +24,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sensitivity", action="store_true",
                    help="also show how the top 10 changes when each weight moves by 20 %%")
     add_format_arg(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
                             "`userlens ingest requirements FILE`.")
     sens = None
     if args.sensitivity:
+        from analytics.sensitivity import sensitivity  # scipy: only for --sensitivity
+
         sens = sensitivity(ws.con, method=args.method, weights=weights or None,
                            use_evidence=not args.no_evidence, defaults=defaults or None)
     if args.format == "json":

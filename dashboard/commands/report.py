@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 
 from analytics.prioritise import METHODS
-from analytics.report import FORMATS, write_report
+from analytics.report import FORMATS
 from dashboard.commands._common import add_workspace_arg, parse_number_pairs, workspace_from
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     exts = ", ".join(ext for ext, _ in FORMATS.values())
-    p = sub.add_parser("report", help=f"write the prioritised requirement report ({exts})")
     add_workspace_arg(p)
     p.add_argument(
         "--out", required=True, metavar="FILE", help=f"output file; the format follows its extension ({exts})"
@@ -38,10 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--kano-table", choices=["standard", "pouliot"], default="standard")
     p.add_argument("--title", default=None, help="report title (default 'Prioritised requirements')")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from analytics.report import write_report
+
     ws = workspace_from(args)
     weights = parse_number_pairs(args.weight, "--weight")
     defaults = parse_number_pairs(args.default, "--default")

@@ -7,13 +7,11 @@ import argparse
 from dashboard.commands._common import add_format_arg, add_workspace_arg, print_json, workspace_from
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("settings", help="show or set workspace settings (timezone, week start)")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     add_workspace_arg(p)
     p.add_argument("--timezone", metavar="TZ", help="IANA timezone for every period computation")
     p.add_argument("--week-start", choices=["monday", "sunday"])
     add_format_arg(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

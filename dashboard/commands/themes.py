@@ -10,11 +10,9 @@ from dashboard.commands._cluster_common import (
 from dashboard.commands._common import add_workspace_arg, workspace_from
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("themes", help="find feedback themes by clustering feedback texts")
+def add_arguments(p: argparse.ArgumentParser) -> None:
     add_workspace_arg(p)
     add_cluster_args(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

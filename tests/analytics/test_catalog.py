@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from analytics.catalog import event_names, evidence_quotes, user_attribute_keys
 from analytics.workspace import Workspace
 
@@ -41,3 +43,48 @@ def test_kano_segment_keys_union_own_and_linked_attributes(ws: Workspace) -> Non
     from analytics.catalog import kano_segment_keys
 
     assert kano_segment_keys(ws.con) == ["plan", "role"]
+
+
+def test_run_freshness_counts_rows_loaded_after_the_latest_run_of_any_kind(ws: Workspace) -> None:
+    from analytics.catalog import run_freshness
+
+    with ws.write("analysis_runs") as cur:
+        cur.execute("INSERT INTO batches (batch_id, kind, rows_loaded, loaded_at) VALUES "
+                    "(1, 'feedback', 100, '2024-01-01 00:00Z'), (2, 'feedback', 7, '2024-03-01 00:00Z'),"
+                    " (3, 'events', 50, '2024-03-02 00:00Z'), (4, 'feedback', 5, '2024-03-03 00:00Z'),"
+                    " (5, 'kano', 9, '2024-03-04 00:00Z')")
+        cur.execute("INSERT INTO analysis_runs (run_id, kind, created_at) VALUES "
+                    "('t1', 'themes', '2024-02-01 00:00Z'), ('i1', 'intents', '2024-01-15 00:00Z'),"
+                    " ('i2', 'intents', '2024-03-02 12:00Z'), ('x1', 'churn-model', '2024-02-01 00:00Z')")
+    # themes read feedback: batches 2 and 4 came after the run (7 + 5 rows), events do not count
+    assert run_freshness(ws.con, "themes").rows() == [("feedback", 12, 2)]
+    # intents: only the latest run counts (i2), after which batch 4 arrived
+    assert run_freshness(ws.con, "intents").rows() == [("feedback", 5, 1)]
+    # a kind the catalog does not know reads every kind of data
+    assert run_freshness(ws.con, "churn-model").rows() == [("events", 50, 1), ("feedback", 12, 2),
+                                                           ("kano", 9, 1)]
+    assert run_freshness(ws.con, "personas").is_empty()  # no such run: nothing to say
+
+
+def test_attribute_profile_offers_groupings_and_metrics_with_data_behind_them(ws: Workspace) -> None:
+    from analytics.catalog import default_group, group_keys, metric_keys, user_attribute_profile
+
+    with ws.write("events", "users") as cur:
+        cur.execute("INSERT INTO events (user_id, event, ts) VALUES ('a', 'open', '2024-01-01 00:00Z'),"
+                    " ('b', 'open', '2024-01-01 00:00Z'), ('c', 'open', '2024-01-01 00:00Z')")
+        people = {"a": {"variant": "A", "country": "DE", "retention_1": "0.5", "paid": "true"},
+                  "b": {"variant": "B", "country": "FR", "retention_1": "0", "paid": "no"},
+                  "c": {"variant": "B", "country": "FR", "retention_1": "1", "paid": "yes"},
+                  "z": {"only": "here", "variant": "C"}}
+        for user, attributes in people.items():
+            cur.execute("INSERT INTO users (user_id, attributes) VALUES (?, ?)",
+                        [user, json.dumps(attributes)])
+    profile = user_attribute_profile(ws.con)
+    row = profile.filter(profile["key"] == "variant").row(0, named=True)
+    assert (row["users"], row["users_with_events"], row["values_with_events"]) == (4, 3, 2)
+    # 'only' has no user with events; assignment names first, text next, numbers last
+    assert group_keys(profile) == ["variant", "country", "paid", "retention_1"]
+    assert default_group(profile) == "variant"
+    assert metric_keys(profile, exclude="variant") == ["paid", "retention_1"]
+    numbers_only = profile.filter(profile["key"].is_in(["retention_1"]))
+    assert group_keys(numbers_only) == ["retention_1"] and default_group(numbers_only) is None

@@ -1,7 +1,8 @@
-"""delete_batch and forget_user."""
+"""delete_batch, forget_user (every table from the catalogue, rejects in every form, cache) and compaction."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ def test_forget_user_everywhere(ws, tmp_path: Path) -> None:
         "INSERT INTO requirement_evidence VALUES ('run1', 'R1', 'f1', '17850', 0.9), "
         "('run1', 'R1', 'f2', 'u2', 0.8)"
     )
-    removed = forget_user(ws, "17850")
+    removed = {t: n for t, n in forget_user(ws, "17850").removed.items() if n}
     assert removed == {
         "theme_members": 1,
         "requirement_evidence": 1,
@@ -98,5 +99,88 @@ def test_forget_user_in_pseudonymised_workspace(ws, tmp_path: Path) -> None:
         _csv(tmp_path, "e.csv", "user_id,event,ts\nalice,x,2024-01-01\nbob,x,2024-01-01\n"),
         pseudonymise=True,
     )
-    assert forget_user(ws, "alice")["events"] == 1
+    assert forget_user(ws, "alice").removed["events"] == 1
     assert ws.con.execute("SELECT user_id FROM events").fetchall() == [(hmac_id(ws.secret(), "bob"),)]
+
+
+def _rejects(ws) -> list[str]:
+    return sorted(r[0] for r in ws.con.execute("SELECT raw_line FROM rejects").fetchall())
+
+
+def test_forget_removes_rejected_lines_in_every_form_the_loader_trims(ws, tmp_path: Path) -> None:
+    ingest_file(ws, "events", _csv(tmp_path, "e.csv", (
+        "user_id,event,ts,email\n"
+        " u42 ,x,garbage,jane@example.com\n"  # padded id, unparseable time
+        "u42,app_open\n"  # a line that never parsed
+        '"u42",x,also bad,"a@b.c"\n'
+        "u420,x,bad,keep@example.com\n"  # another user whose id starts the same
+        "u4,x,bad,keep2@example.com\n"
+        "u7,x,bad,met u42 at the fair\n"  # the id inside someone else's text is not their line
+        "u7,x,2024-01-01,\n")), max_reject_share=1)
+    ingest_file(ws, "events", _csv(tmp_path, "n.csv", (
+        "user_id,event,ts\n17850.0,x,bad\n17850.00,y\n178500,x,bad\n-17850,x,bad\n")), max_reject_share=1)
+    forget_user(ws, "u42")
+    assert not any("jane@example.com" in r or "app_open" in r or "a@b.c" in r for r in _rejects(ws))
+    assert len(_rejects(ws)) == 3 + 4  # u420, u4, u7 and the four numeric lines
+    removed = forget_user(ws, "17850").removed
+    assert removed["rejects"] == 2
+    assert [r for r in _rejects(ws) if "1785" in r] == [
+        '{"user_id":"-17850","event":"x","ts":"bad"}', '{"user_id":"178500","event":"x","ts":"bad"}']
+
+
+def test_forget_keeps_cache_entries_of_texts_others_wrote_too(ws, tmp_path: Path) -> None:
+    import hashlib
+
+    text = "user_id,text\nu1,Great app\nu1,only mine\nu2,Great app\n"
+    ingest_file(ws, "feedback", _csv(tmp_path, "f.csv", text))
+    digest = {t: hashlib.sha256(t.encode()).hexdigest() for t in ("Great app", "only mine")}
+    ws.con.execute("INSERT INTO embedding_cache SELECT 'm', unnest($h), [1.0, 0.0]",
+                   {"h": list(digest.values())})
+    assert forget_user(ws, "u1").removed["embedding_cache"] == 1
+    assert ws.con.execute("SELECT text_sha256 FROM embedding_cache").fetchall() == [(digest["Great app"],)]
+
+
+def test_a_table_added_later_is_covered_from_the_catalogue(ws, tmp_path: Path) -> None:
+    """Rows keyed by the user or their feedback go; their words leave lists and JSON of derived tables."""
+    text = "id,user_id,text\nf1,u1,my secret words\nf2,u2,hello\n"
+    ingest_file(ws, "feedback", _csv(tmp_path, "f.csv", text))
+    ws.con.execute("CREATE TABLE future_labels (feedback_id VARCHAR, label VARCHAR)")
+    ws.con.execute("INSERT INTO future_labels VALUES ('f1', 'bug'), ('f2', 'praise')")
+    ws.con.execute("CREATE TABLE future_scores (user_id VARCHAR, score DOUBLE)")
+    ws.con.execute("INSERT INTO future_scores VALUES ('u1', 1), ('u2', 2)")
+    ws.con.execute("CREATE TABLE future_cards (card VARCHAR, quotes VARCHAR[], details JSON)")
+    ws.con.execute("""INSERT INTO future_cards VALUES ('c', ['my secret words', 'hello'],
+                      '{"examples": ["my secret words", "hello"], "best": "my secret words", "n": 2}')""")
+    erasure = forget_user(ws, "u1")
+    assert erasure.removed["future_labels"] == 1 and erasure.removed["future_scores"] == 1
+    assert erasure.rewritten == {"future_cards": 1}
+    assert ws.con.execute("SELECT feedback_id FROM future_labels").fetchall() == [("f2",)]
+    quotes, details = ws.con.execute("SELECT quotes, details FROM future_cards").fetchall()[0]
+    assert quotes == ["hello"] and json.loads(details) == {"examples": ["hello"], "best": None, "n": 2}
+    assert list(erasure.frame().columns) == ["table", "rows_removed", "rows_rewritten"]
+
+
+def test_compaction_rewrites_the_file_without_the_erased_bytes(tmp_path: Path) -> None:
+    from analytics.erasure import compact_if_pending
+    from analytics.workspace import Workspace
+
+    path = tmp_path / "w.duckdb"
+    ws = Workspace(path)
+    text = "user_id,text\nu1,zorblaxian words\nu2,hello there\n"
+    ingest_file(ws, "feedback", _csv(tmp_path, "f.csv", text))
+    ws.con.execute("CHECKPOINT")
+    assert b"zorblaxian" in path.read_bytes()
+    forget_user(ws, "u1")
+    assert b"zorblaxian" in path.read_bytes()  # DuckDB leaves freed blocks as they were
+    with pytest.raises(UserLensError, match="open elsewhere"):
+        compact_if_pending(path)  # never swapped under an open connection
+    ws.close()
+    assert compact_if_pending(path) is True
+    assert b"zorblaxian" not in path.read_bytes()
+    assert compact_if_pending(path) is False  # done: the flag went with it
+    again = Workspace(path)
+    try:
+        assert again.con.execute("SELECT user_id, text FROM feedback").fetchall() == [("u2", "hello there")]
+        assert ingest_file(again, "feedback", _csv(tmp_path, "g.csv", "user_id,text\nu3,x\n")).batch_id == 2
+    finally:
+        again.close()

@@ -75,7 +75,7 @@ def test_table_output_timezone_and_replace(
         (["ingest", "events", "{good}", "--map", "user_id"], "--map expects FIELD=VALUE"),
         (["ingest", "events", "{good}", "--map", "user_id=nope"], "has no column 'nope'"),
         (["ingest", "events", "{good}", "--timezone", "Nowhere/City"], "Unknown timezone"),
-        (["ingest", "events", "{binary}"], "cannot be read as CSV"),
+        (["ingest", "events", "{binary}"], "is not a text/CSV file"),
         (["ingest", "events", "{header}"], "has no column for the required field"),
     ],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 from pathlib import Path
 
@@ -9,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics.errors import UserLensError
-from analytics.ingest import ingest_file
+from analytics.ingest import ingest_file, rejects_for
 from analytics.workspace import Workspace
 
 CELLS = st.one_of(
@@ -98,5 +100,66 @@ def test_valid_header_arbitrary_rows(kind: str, rows: list[list[str]], sep: str,
     ws = Workspace(":memory:")
     try:
         _check(ws, kind, text.encode(encoding, errors="replace"))
+    finally:
+        ws.close()
+
+
+# Messy but meaningful files: well-formed rows written by a CSV writer (values with delimiters, quotes and
+# line breaks), random line endings (mixed within a file), blank lines, and one broken line.
+NOTES = st.sampled_from(["plain", "a, b", 'say "hi"', "line1\nline2", "two\r\nlines", "", "tab\there",
+                         "é ü 北京", "semi;colon", "pipe|d"])
+BROKEN = {
+    "unclosed quote": 'u999,view,"this quote never closes,2024-01-01',
+    "too many columns": "u999,view,2024-01-01,x,y,z",
+    "missing columns": "u999,view",
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    notes=st.lists(NOTES, min_size=1, max_size=30),
+    endings=st.lists(st.sampled_from(["\n", "\r\n"]), min_size=31, max_size=31),
+    blank_after=st.sets(st.integers(0, 30), max_size=3),
+    broken=st.one_of(st.none(), st.tuples(st.sampled_from(sorted(BROKEN)), st.integers(0, 30))),
+    sep=st.sampled_from([",", ";", "\t", "|"]),
+)
+def test_messy_csv_keeps_every_row_and_a_broken_line_costs_only_itself(
+        notes: list[str], endings: list[str], blank_after: set[int], broken: tuple[str, int] | None,
+        sep: str) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=sep, lineterminator="\n")
+    writer.writerow(["user_id", "event", "ts", "note"])
+    records = [buf.getvalue()]
+    for i, note in enumerate(notes):
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=sep, lineterminator="\n").writerow([f"u{i}", "view", "2024-01-01", note])
+        records.append(buf.getvalue())
+    lines, expected_reject = [], None
+    for i, record in enumerate(records):
+        lines.append(record[:-1] + endings[i % len(endings)])
+        if broken and broken[1] == i and i < len(records) - 1:
+            expected_reject = (i + 1, broken[0])  # rows before it: i (the header is record 0)
+            lines.append(BROKEN[broken[0]].replace(",", sep) + "\n")
+        if i in blank_after:
+            lines.append("\n")
+    data_rows = len(notes) + (1 if expected_reject else 0)
+    ws = Workspace(":memory:")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "messy.csv"
+            path.write_bytes("".join(lines).encode("utf-8"))
+            result = ingest_file(ws, "events", path, max_reject_share=1)
+            rejects = rejects_for(ws.con, result.batch_id)
+        assert result.rows_read == result.rows_loaded + result.rows_rejected == data_rows
+        if expected_reject is None:
+            assert result.rows_rejected == 0
+        else:
+            row, reason = expected_reject
+            assert result.rows_rejected == 1
+            assert list(zip(rejects["row_number"], rejects["reason"], strict=True)) == [
+                (row, f"malformed csv line ({reason})")]
+        stored = [r[0] for r in ws.con.execute("SELECT properties->>'note' FROM events ORDER BY "
+                                               "CAST(substr(user_id, 2) AS INTEGER)").fetchall()]
+        assert stored == [n.strip(" \t\r\n") or None for n in notes]
     finally:
         ws.close()

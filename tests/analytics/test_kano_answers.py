@@ -88,3 +88,15 @@ def test_importance_labels(label, value) -> None:
             con.execute(f"SELECT {IMPORTANCE_SQL.replace('{x}', '$s')}", {"s": label}).fetchall()[0][0]
             == value
         )
+
+
+@pytest.mark.parametrize("text, code", [("-1", None), ("10", None), ("+1", None), ("1.5", None),
+                                        ("0", None), ("3.0", 3), (" 4 ", 4), ("\u00a02\u200b", 2),
+                                        ("1 - I like it", None)])
+def test_numbers_are_codes_only_when_exactly_one_to_five(text: str, code: int | None) -> None:
+    # punctuation is dropped from wordings, never from numbers: "-1" is not the code 1 (like)
+    assert answer_code(text) == code
+    con = duckdb.connect()
+    got = con.execute(f"SELECT $codes[list_position($keys, {NORMALISE_SQL.replace('{x}', '$s')})]",
+                      {"codes": KANO_CODES, "keys": KANO_KEYS, "s": text}).fetchall()[0][0]
+    assert got == code

@@ -114,7 +114,7 @@ def test_json_round_trip(report):
 
 def test_xlsx_sheets_numbers_and_no_formulas(report):
     wb = openpyxl.load_workbook(io.BytesIO(render_bytes(report, "xlsx")))
-    assert wb.sheetnames == ["Summary", "Ranking", "Kano", "Evidence", "Personas", "Sources"]
+    assert wb.sheetnames == ["Summary", "Ranking", "Kano", "Evidence", "Themes", "Personas", "Sources"]
     ranking = list(wb["Ranking"].iter_rows(min_row=3, values_only=True))
     header = list(ranking[0])
     got = [(r[header.index("req_id")], r[header.index("score")]) for r in ranking[1:]]
@@ -140,7 +140,9 @@ def test_markdown_holds_the_ranking_and_escapes(report):
     start = lines.index(next(line for line in lines if line.startswith("| Rank | ID | Title | Score")))
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines[start + 2 : start + 6]]
     assert [(r[1], float(r[3].replace(",", ""))) for r in rows] == EXPECTED
-    assert "<script>" not in text and "&lt;script&gt;" in text
+    # HTML in user text is backslash-escaped: inert, and shown as written (never as "&lt;" / "&amp;")
+    assert "<script>" not in text and r"\<script\>alert(1)\</script\> crashes" in text
+    assert "&lt;" not in text
     assert f"> {markdown_text(HOSTILE)}" in text and markdown_text(HOSTILE).startswith("\\=")
 
 
@@ -188,7 +190,8 @@ def test_pdf_engine_choice(monkeypatch):
     [
         ("=1+1", "'=1+1"),
         ("+SUM(A1)", "'+SUM(A1)"),
-        ("-2", "'-2"),
+        ("-2", "-2"),  # issue 11: text that is a number stays a number
+        ("-2+3", "'-2+3"),
         ("@cmd", "'@cmd"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),

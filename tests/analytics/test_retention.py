@@ -1,4 +1,4 @@
-"""Retention: hand-computed edge cases, invariants, and agreement with an independent pure-Python version."""
+"""Retention: hand-computed edge cases, invariants, and agreement with a reference written from DESIGN §4."""
 
 from __future__ import annotations
 
@@ -15,41 +15,50 @@ from analytics.retention import retention, retention_average, retention_json, re
 from analytics.workspace import Workspace
 
 UTC = ZoneInfo("UTC")
-LENGTH = {"day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=30)}
+ROLLING_LENGTH = {"day": timedelta(hours=24), "week": timedelta(days=7), "month": timedelta(days=30)}
 
 
-def period_start(ts: datetime, period: str, tz: str, week_start: str) -> date:
-    """Local calendar period start of an aware UTC datetime."""
-    d = ts.astimezone(ZoneInfo(tz)).date()
+# ---------------------------------------------------------------------------- reference (DESIGN §4 text)
+# Written from the words of DESIGN §4 alone, one sentence at a time, without the SQL: a calendar
+# period is identified by the local date it starts on; counting happens per user over ALL their
+# events; the N columns shown only select which counts are reported.
+def local_date(ts: datetime, tz: str) -> date:
+    """The wall-clock date of an instant in the workspace zone."""
+    return ts.astimezone(ZoneInfo(tz)).date()
+
+
+def calendar_period(d: date, period: str, week_start: str) -> date:
+    """The first local date of the calendar period (day; week starting on `week_start`; month) of `d`."""
     if period == "day":
         return d
     if period == "week":
-        first = 0 if week_start == "monday" else 6
-        return d - timedelta(days=(d.weekday() - first) % 7)
-    return d.replace(day=1)
+        first_weekday = {"monday": 0, "sunday": 6}[week_start]
+        return d - timedelta(days=(d.weekday() - first_weekday) % 7)
+    return date(d.year, d.month, 1)
 
 
-def next_start(start: date, period: str, steps: int = 1) -> date:
-    """The start of the period `steps` after the one starting on `start`."""
+def shift_period(start: date, period: str, k: int) -> date:
+    """The first local date of the calendar period `k` periods after the one starting on `start`."""
     if period == "day":
-        return start + timedelta(days=steps)
+        return start + timedelta(days=k)
     if period == "week":
-        return start + timedelta(days=7 * steps)
-    months = start.year * 12 + start.month - 1 + steps
-    return date(months // 12, months % 12 + 1, 1)
+        return start + timedelta(weeks=k)
+    month_number = start.year * 12 + (start.month - 1) + k
+    return date(month_number // 12, month_number % 12 + 1, 1)
 
 
-def index_between(a: date, b: date, period: str) -> int:
-    """Number of periods from the one starting at `a` to the one starting at `b`."""
+def periods_apart(a: date, b: date, period: str) -> int:
+    """How many calendar periods the period starting on `b` lies after the one starting on `a`."""
     if period == "day":
         return (b - a).days
     if period == "week":
         return (b - a).days // 7
-    return (b.year * 12 + b.month) - (a.year * 12 + a.month)
+    return (b.year - a.year) * 12 + (b.month - a.month)
 
 
-def local_midnight_utc(d: date, tz: str) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+def local_midnight(d: date, tz: str) -> datetime:
+    """The instant at which local date `d` begins in zone `tz`."""
+    return datetime(d.year, d.month, d.day, tzinfo=ZoneInfo(tz))
 
 
 def reference_retention(events: list[tuple[str, str, datetime]], *, period: str = "week",
@@ -57,57 +66,74 @@ def reference_retention(events: list[tuple[str, str, datetime]], *, period: str 
                         periods: int = 8, start_event: str | None = None, return_event: str | None = None,
                         tz: str = "UTC", week_start: str = "monday",
                         date_from: date | None = None, date_to: date | None = None) -> list[dict]:
-    """Rows ``{"cohort_start", "cohort_size", "counts": [c0..cN]}`` with None for unobservable cells."""
+    """Rows ``{"cohort_start", "cohort_size", "counts": [c0..cN]}`` with None for unobservable cells.
+
+    DESIGN §4, sentence by sentence:
+    - cohort=first: the anchor is the user's first start event over all data, in one row (the
+      anchor's period); cohort=recurring: a row for every period holding a start event (its anchor
+      is the first start event in that period).
+    - date range (the CLI's --from/--to): keeps the rows whose anchor's local date lies in it.
+    - column 0 is the cohort size; column k counts users with a return event in period row + k
+      (calendar) or in [t0 + k*L, t0 + (k+1)*L) (rolling); k = 0 never counts as a return.
+    - unbounded: a user counts in every column 1..k, k = their latest return period over all data.
+    - a cell whose period ends after the last event is null; percentages are not computed here.
+      For rolling windows each user's period differs, so the row's latest anchor decides.
+    """
     if not events:
         return []
-    last = max(ts for _, _, ts in events)
-    by_user: dict[str, list[tuple[str, datetime]]] = {}
-    for user, name, ts in events:
-        by_user.setdefault(user, []).append((name, ts))
-    # rows: cohort period start -> list of (user, anchor)
-    rows: dict[date, list[tuple[str, datetime]]] = {}
-    for user, evs in by_user.items():
-        starts = sorted(ts for name, ts in evs if start_event is None or name == start_event)
-        if not starts:
+    last_event = max(ts for _, _, ts in events)
+    users = sorted({user for user, _, _ in events})
+    members: dict[date, list[tuple[str, datetime]]] = {}  # row start -> (user, anchor)
+    for user in users:
+        start_times = sorted(ts for u, name, ts in events
+                             if u == user and (start_event is None or name == start_event))
+        if not start_times:
             continue
-        anchors: dict[date, datetime] = {}
-        for ts in starts:
-            anchors.setdefault(period_start(ts, period, tz, week_start), ts)
         if cohort == "first":
-            first = starts[0]
-            anchors = {period_start(first, period, tz, week_start): first}
-        for p, anchor in anchors.items():
-            local_day = anchor.astimezone(ZoneInfo(tz)).date()
-            if date_from and local_day < date_from or date_to and local_day > date_to:
+            anchors = [start_times[0]]
+        else:
+            first_in_period: dict[date, datetime] = {}
+            for ts in start_times:
+                row = calendar_period(local_date(ts, tz), period, week_start)
+                if row not in first_in_period:
+                    first_in_period[row] = ts
+            anchors = list(first_in_period.values())
+        for anchor in anchors:
+            day = local_date(anchor, tz)
+            if (date_from is not None and day < date_from) or (date_to is not None and day > date_to):
                 continue
-            rows.setdefault(p, []).append((user, anchor))
+            row = calendar_period(day, period, week_start)
+            members.setdefault(row, []).append((user, anchor))
     out = []
-    for p in sorted(rows):
-        members = rows[p]
-        counts: list[int | None] = [len(members)] + [0] * periods
-        for user, anchor in members:
-            ks = set()
-            for name, ts in by_user[user]:
-                if return_event is not None and name != return_event:
+    for row in sorted(members):
+        size = len(members[row])
+        counts: list[int | None] = [size] + [0] * periods
+        for user, anchor in members[row]:
+            returned_in: set[int] = set()
+            for u, name, ts in events:
+                if u != user or (return_event is not None and name != return_event):
                     continue
                 if window == "calendar":
-                    k = index_between(p, period_start(ts, period, tz, week_start), period)
+                    k = periods_apart(row, calendar_period(local_date(ts, tz), period, week_start), period)
                 else:
-                    k = (ts - anchor) // LENGTH[period] if ts >= anchor else -1
-                if 1 <= k <= periods:
-                    ks.add(k)
-            hit = set(range(1, max(ks) + 1)) if (unbounded and ks) else ks
-            for k in hit:
-                counts[k] += 1
-        latest = max(a for _, a in members)
+                    k = (ts - anchor) // ROLLING_LENGTH[period] if ts >= anchor else -1
+                if k >= 1:  # over all data: no upper bound here
+                    returned_in.add(k)
+            if unbounded:
+                counted = set(range(1, max(returned_in) + 1)) if returned_in else set()
+            else:
+                counted = returned_in
+            for k in counted:
+                if k <= periods:
+                    counts[k] += 1
         for k in range(1, periods + 1):
             if window == "calendar":
-                end = local_midnight_utc(next_start(p, period, k + 1), tz)
+                ends = local_midnight(shift_period(row, period, k + 1), tz)
             else:
-                end = latest + LENGTH[period] * (k + 1)
-            if end > last:
+                ends = max(a for _, a in members[row]) + ROLLING_LENGTH[period] * (k + 1)
+            if ends > last_event:
                 counts[k] = None
-        out.append({"cohort_start": p, "cohort_size": len(members), "counts": counts})
+        out.append({"cohort_start": row, "cohort_size": size, "counts": counts})
     return out
 
 
@@ -146,6 +172,40 @@ def test_unbounded_counts_every_column_up_to_latest_return(ws: Workspace) -> Non
     unbounded = retention(ws.con, period="week", periods=3, unbounded=True)
     assert counts(bounded)[0] == [2, 1, 1, 0]
     assert counts(unbounded)[0] == [2, 2, 1, 0]
+
+
+def test_unbounded_counts_a_return_beyond_the_columns_shown(ws: Workspace) -> None:
+    # DESIGN §4: "a user active in week 9 counts in week 5 of a 6-column table".
+    put(ws, [("a", "x", "2026-01-05 10:00+00"), ("a", "x", "2026-03-09 10:00+00"), LATE])  # weeks 0 and 9
+    assert counts(retention(ws.con, period="week", periods=6, unbounded=True)) == [[1, 1, 1, 1, 1, 1, 1]]
+    assert counts(retention(ws.con, period="week", periods=6)) == [[1, 0, 0, 0, 0, 0, 0]]
+
+
+def test_unbounded_week_5_does_not_depend_on_the_number_of_columns(ws: Workspace) -> None:
+    # The shape of issue 10's 47-vs-48 case: b's latest return (week 7) lies beyond a 6-column table and
+    # b was not active in weeks 4-6, so counting "latest return among the columns shown" drops b from 5.
+    put(ws, [("a", "x", "2026-01-05 10:00+00"), *[("a", "x", f"2026-{d} 10:00+00") for d in
+                                                   ("01-12", "01-19", "01-26", "02-02", "02-09")],  # 1..5
+             ("b", "x", "2026-01-06 10:00+00"), ("b", "x", "2026-01-20 10:00+00"),  # week 2
+             ("b", "x", "2026-02-24 10:00+00"),  # week 7
+             ("c", "x", "2026-01-07 10:00+00"), ("c", "x", "2026-01-28 10:00+00"), LATE])  # c: week 3
+    six = counts(retention(ws.con, period="week", periods=6, unbounded=True))
+    eight = counts(retention(ws.con, period="week", periods=8, unbounded=True))
+    assert six == [[3, 3, 3, 3, 2, 2, 1]]
+    assert eight == [[3, 3, 3, 3, 2, 2, 1, 1, 0]]
+    assert counts(retention(ws.con, period="week", periods=8)) == [[3, 1, 2, 2, 1, 1, 0, 1, 0]]
+
+
+def test_unbounded_recurring_and_rolling_look_past_the_last_column(ws: Workspace) -> None:
+    # u starts in weeks 0 and 1 and is next seen in week 9: both recurring rows count u in p1..p3.
+    put(ws, [("u", "x", "2026-01-05 10:00+00"), ("u", "x", "2026-01-12 10:00+00"),
+             ("u", "x", "2026-03-09 10:00+00"), LATE])
+    rec = retention(ws.con, period="week", periods=3, cohort="recurring", unbounded=True)
+    assert counts(rec) == [[1, 1, 1, 1], [1, 1, 1, 1], [1, 0, 0, 0]]
+    # rolling: the return 9 weeks (63 days) after the anchor is in rolling week 9
+    rolling = retention(ws.con, period="week", periods=3, window="rolling", unbounded=True)
+    assert counts(rolling) == [[1, 1, 1, 1]]
+    assert counts(retention(ws.con, period="week", periods=3, window="rolling")) == [[1, 1, 0, 0]]
 
 
 def test_first_versus_recurring(ws: Workspace) -> None:
@@ -304,23 +364,60 @@ def test_agrees_with_independent_implementation(ws: Workspace, rows, opts) -> No
          "counts": r["counts"]} for r in expected]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def call(ws: Workspace, opts: dict, periods: int, **overrides) -> pl.DataFrame:
+    """retention() with the hypothesis options (and `overrides`)."""
+    kw = dict(period=opts["period"], cohort=opts["cohort"], window=opts["window"],
+              unbounded=opts["unbounded"], start_event=opts["start_event"], return_event=opts["return_event"],
+              timezone=opts["tz"], week_start=opts["week_start"], date_from=opts["date_from"],
+              date_to=opts["date_to"])
+    kw.update(overrides)
+    return retention(ws.con, periods=periods, **kw)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=event_rows, opts=options, shown=st.integers(0, 3), more=st.integers(1, 9))
+def test_more_columns_never_change_the_first_ones(ws: Workspace, rows, opts, shown, more) -> None:
+    load(ws, rows)
+    small = call(ws, opts, shown)
+    large = call(ws, opts, shown + more)
+    assert small.columns == ["cohort_start", "cohort_size", *[f"p{k}" for k in range(shown + 1)]]
+    assert large.select(small.columns).to_dicts() == small.to_dicts()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=event_rows, opts=options)
 def test_invariants(ws: Workspace, rows, opts) -> None:
     load(ws, rows)
-    common = dict(period=opts["period"], window=opts["window"], timezone=opts["tz"],
-                  week_start=opts["week_start"], periods=6)
-    unb = retention(ws.con, unbounded=True, cohort=opts["cohort"], **common)
+    last_event = max(ts for _, _, ts in rows)
+    length = ROLLING_LENGTH[opts["period"]]
+    unb = call(ws, opts, 6, unbounded=True)
     for row in counts(unb, date.max):
         seen = [c for c in row if c is not None]
         assert all(a >= b for a, b in zip(seen, seen[1:], strict=False))  # unbounded rows never increase
-    for frame in (unb, retention(ws.con, cohort=opts["cohort"], **common)):
-        for size, row in zip(frame["cohort_size"].to_list(), counts(frame, date.max), strict=True):
-            assert row[0] == size and all(c is None or 0 <= c <= size for c in row)
-    rec = retention(ws.con, cohort="recurring", **common)
+    bounded = call(ws, opts, 6, unbounded=False)
+    for frame in (unb, bounded):
+        for rec in frame.iter_rows(named=True):
+            cells = [rec[f"p{k}"] for k in range(7)]
+            assert cells[0] == rec["cohort_size"] and all(c is None or 0 <= c <= rec["cohort_size"]
+                                                         for c in cells)
+            start = rec["cohort_start"]
+            for k in range(1, 7):
+                if opts["window"] == "calendar":  # null exactly where period start + k has not ended
+                    ends = local_midnight(shift_period(start, opts["period"], k + 1), opts["tz"])
+                    assert (cells[k] is None) == (ends > last_event)
+                else:  # rolling: the row's anchors lie inside the row's calendar period
+                    if cells[k] is not None:
+                        assert local_midnight(start, opts["tz"]) + length * (k + 1) <= last_event
+                    next_row = local_midnight(shift_period(start, opts["period"], 1), opts["tz"])
+                    if next_row + length * (k + 1) <= last_event:
+                        assert cells[k] is not None
+    for b_row, u_row in zip(counts(bounded, date.max), counts(unb, date.max), strict=True):
+        assert all(b is None and u is None or b <= u for b, u in zip(b_row, u_row, strict=True))
+    rec = call(ws, opts, 6, cohort="recurring", start_event=None, date_from=None, date_to=None)
     active: dict[date, set[str]] = {}
     for user, _, ts in rows:
-        active.setdefault(period_start(ts, opts["period"], opts["tz"], opts["week_start"]), set()).add(user)
+        row_start = calendar_period(local_date(ts, opts["tz"]), opts["period"], opts["week_start"])
+        active.setdefault(row_start, set()).add(user)
     assert dict(zip(rec["cohort_start"].to_list(), rec["cohort_size"].to_list(), strict=True)) == {
         p: len(users) for p, users in active.items()}
 

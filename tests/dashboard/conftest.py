@@ -56,3 +56,13 @@ def texts(at: AppTest) -> str:
         parts.extend(str(getattr(e, "value", "")) for e in getattr(at, kind))
     parts.extend(f"{m.label} {m.value}" for m in at.metric)
     return "\n".join(parts)
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """~/.userlens of the tests (the last-used registry) is a temporary folder, never the real one."""
+    from dashboard import workspaces
+
+    home = tmp_path_factory.mktemp("home") / ".userlens"
+    monkeypatch.setattr(workspaces, "home_folder", lambda: home)
+    return home

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,7 @@ def test_upload_retention_heatmap_and_report_download(sample_data_dir: Path, tmp
         assert info.value.suggested_filename == "prioritised-requirements.html"
         assert "<html" in html.lower() and "Prioritised requirements" in html
         assert "R01" in html
+        # stamped when downloaded, not when a cached report was built (issue 12)
+        now = datetime.now(UTC)
+        assert any(f"Generated {t:%Y-%m-%d %H:%M} UTC" in html
+                   for t in (now, now - timedelta(minutes=1), now - timedelta(minutes=2)))

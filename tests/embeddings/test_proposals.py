@@ -11,6 +11,7 @@ from embeddings.linking import link_requirements
 from embeddings.personas import run_personas
 from embeddings.proposals import accept_proposed, latest_proposals, propose_requirements
 from embeddings.themes import run_themes
+from tests.embeddings.conftest import GROUP_TEXTS
 from tests.embeddings.test_linking_cli import add_requirements
 
 INTENTS = {"feature request": "export report csv pdf please", "bug report": "jira slack sync breaks drops"}
@@ -26,7 +27,9 @@ def test_uncovered_feature_request_theme_is_proposed_and_accepted(planted_ws, fa
     exporters = next(c for c in run.clusters if "export" in c["keywords"])
     assert p["theme_id"] == exporters["id"] and p["title"].lower() == exporters["name"].lower()
     assert p["evidence_count"] == 15 and p["distinct_users"] == 15 and p["status"] == "proposed"
-    assert len(p["personas"]) >= 1 and p["description"].startswith("Users ask: ")
+    assert len(p["personas"]) >= 1
+    assert p["description"].startswith("15 feature requests in the feedback theme")
+    assert len(p["quotes"]) == 3 and set(p["quotes"]) <= set(GROUP_TEXTS["exporters"])
     assert run.to_json()["proposed_requirements"][0]["proposal_id"] == p["proposal_id"]
 
     req_id = accept_proposed(planted_ws, p["proposal_id"])
