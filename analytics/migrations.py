@@ -86,4 +86,19 @@ CREATE OR REPLACE MACRO activity_of(of_grain, of_tz, of_wshift) AS TABLE
     WHERE grain = of_grain AND timezone = of_tz
       AND wshift = CASE WHEN of_grain = 'week' THEN of_wshift ELSE 0 END;
 """),
+    (7, "intents, labels and proposed requirements", """
+CREATE TABLE IF NOT EXISTS intent_definitions (
+    label VARCHAR PRIMARY KEY, description VARCHAR NOT NULL, position INTEGER);
+CREATE TABLE IF NOT EXISTS feedback_labels (
+    feedback_id VARCHAR PRIMARY KEY, label VARCHAR NOT NULL, source VARCHAR,
+    labelled_at TIMESTAMPTZ DEFAULT current_timestamp);
+CREATE TABLE IF NOT EXISTS feedback_intents (
+    run_id VARCHAR NOT NULL, feedback_id VARCHAR NOT NULL, intent VARCHAR, confidence DOUBLE,
+    sentiment VARCHAR, sentiment_source VARCHAR);
+CREATE TABLE IF NOT EXISTS requirement_proposals (
+    proposal_id VARCHAR PRIMARY KEY, run_id VARCHAR NOT NULL, theme_id INTEGER, title VARCHAR,
+    description VARCHAR, evidence_count BIGINT, distinct_users BIGINT, personas VARCHAR[],
+    quotes VARCHAR[], feedback_ids VARCHAR[], status VARCHAR NOT NULL DEFAULT 'proposed',
+    req_id VARCHAR, created_at TIMESTAMPTZ DEFAULT current_timestamp);
+"""),
 ]

@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from analytics.workspace import Workspace
-from embeddings.encoder import Encoder, Progress, l2_normalise
+from embeddings.encoders.base import Encoder, Progress, l2_normalise
 
 
 def text_hash(text: str) -> str:

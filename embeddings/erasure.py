@@ -26,7 +26,7 @@ import polars as pl
 
 from analytics.erasure import Erasure, ForgottenUser, forget_user
 from analytics.workspace import Workspace
-from embeddings.encoder import l2_normalise
+from embeddings.encoders.base import l2_normalise
 from embeddings.keywords import tokenize
 from embeddings.quotes import mmr_quotes
 

@@ -31,7 +31,7 @@ from analytics.errors import UserLensError
 from analytics.sqlfiles import run_sql
 from analytics.workspace import Workspace
 from embeddings.cache import embed_texts
-from embeddings.encoder import Encoder, Progress, default_encoder, l2_normalise
+from embeddings.encoders import Encoder, Progress, default_encoder, l2_normalise
 
 ACTIVITY_COLUMNS = ("active_days", "tenure_days", "events_per_day")
 BLOCK_WEIGHTS = {"composition": 0.4, "volume": 0.3, "attributes": 0.3}

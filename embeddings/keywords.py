@@ -8,7 +8,10 @@ For class c and term t (counts taken over all documents of the class):
     weight     = tf(t, c) · idf(t)
 
 Terms that occur in a class only once are not offered as its keywords when the class has
-terms that occur more often (a single mention is not what a group talks about).
+terms that occur more often (a single mention is not what a group talks about). Review filler
+(`embeddings.stopwords_zh.FILLER`: 不错, 京东, 这次 ...) is offered only when the share of the class's
+texts that use it is at least ``FILLER_LIFT`` times the share of all texts that do — when it is
+what the theme is about (document shares: a class of short reviews does not lift 不错 by brevity).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
+
+from embeddings.stopwords_zh import FILLER, FUNCTION_WORDS
 
 _WORD = re.compile(r"[a-z][a-z0-9'+\-]*[a-z0-9+]|[a-z]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
@@ -43,7 +48,8 @@ CJK_STOPWORDS = frozenset(_words("""
 自己 这样 那样 比较 而 被 把 给 让 对 吗 吧 呢 啊 哦 嗯 呀 么 之 其 又 再 才 只 会 能 要 想 说 看 做 去 来 到
 上 下 里 中 个 等 着 过 得 地 好 很多 一点 有点 可能 应该 需要 一直 其实 然后 现在 以后 以前 不过
 希望 增加 功能
-"""))
+""")) | FUNCTION_WORDS
+FILLER_LIFT = 2.0
 
 
 @cache
@@ -113,6 +119,15 @@ def ctfidf(class_docs: Sequence[Sequence[str]]) -> tuple[list[str], np.ndarray, 
     return terms, tf * idf[None, :], counts
 
 
+def _lift(doc_freq: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Share of each class's texts using a term over the share of all texts using it (0 where unused)."""
+    if doc_freq.size == 0:
+        return doc_freq
+    class_share = doc_freq / np.maximum(sizes, 1.0)
+    corpus_share = doc_freq.sum(axis=0) / max(sizes.sum(), 1.0)
+    return class_share / np.where(corpus_share > 0, corpus_share, 1.0)
+
+
 def top_keywords(texts: Sequence[str], labels: Sequence[int], *, n: int = 8) -> dict[int, list[str]]:
     """The `n` highest c-TF-IDF terms of each label, given one text per element of `labels`.
 
@@ -134,9 +149,20 @@ def top_keywords(texts: Sequence[str], labels: Sequence[int], *, n: int = 8) -> 
     classes = sorted(set(labels))
     pos = {c: i for i, c in enumerate(classes)}
     docs: list[list[str]] = [[] for _ in classes]
+    filler_docs: list[set[str]] = []
     for text, label in zip(texts, labels, strict=True):
-        docs[pos[label]].extend(tokenize(text))
+        tokens = tokenize(text)
+        docs[pos[label]].extend(tokens)
+        filler_docs.append({t for t in tokens if t in FILLER})
     terms, weights, counts = ctfidf(docs)
+    filler = np.array([t in FILLER for t in terms], dtype=bool)
+    doc_freq = np.zeros((len(classes), len(terms)))
+    column = {t: j for j, t in enumerate(terms)}
+    for found, label in zip(filler_docs, labels, strict=True):
+        for t in found:
+            doc_freq[pos[label], column[t]] += 1
+    sizes = np.bincount([pos[v] for v in labels], minlength=len(classes)).astype(float)[:, None]
+    lift = _lift(doc_freq, sizes)
     out: dict[int, list[str]] = {}
     for c in classes:
         i = pos[c]
@@ -146,6 +172,7 @@ def top_keywords(texts: Sequence[str], labels: Sequence[int], *, n: int = 8) -> 
         w = weights[i].copy()
         if (counts[i] >= 2).any():
             w[counts[i] < 2] = 0.0
+        w[filler & (lift[i] < FILLER_LIFT)] = 0.0
         order = sorted(np.flatnonzero(w > 0), key=lambda j: (-w[j], terms[j]))
         out[c] = [terms[j] for j in order[:n]]
     return out

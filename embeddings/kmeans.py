@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 
-from embeddings.encoder import choose_device
+from embeddings.encoders.base import choose_device
 
 
 class KMeans(ClusterMixin, BaseEstimator):

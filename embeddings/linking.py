@@ -15,7 +15,7 @@ from analytics.errors import UserLensError
 from analytics.sqlfiles import run_sql
 from analytics.workspace import Workspace
 from embeddings.cache import embed_texts
-from embeddings.encoder import Encoder, encoder_note
+from embeddings.encoders.base import Encoder, encoder_note
 from embeddings.features import workspace_encoder
 from embeddings.store import latest_persona_members, new_run_id, write_evidence
 

@@ -15,7 +15,7 @@ import polars as pl
 
 from analytics.errors import UserLensError
 from analytics.workspace import Workspace
-from embeddings.encoder import Encoder, Progress, encoder_note
+from embeddings.encoders.base import Encoder, Progress, encoder_note
 from embeddings.clustering import assign_users
 from embeddings.features import UserFeatures, build_user_features, workspace_encoder
 from embeddings.keywords import top_keywords

@@ -92,7 +92,7 @@ def pairwise_distances(S: np.ndarray, *, device: str = "auto") -> object:
     """Euclidean distance matrix (m, m) of the rows of S as a torch tensor on `device`."""
     import torch
 
-    from embeddings.encoder import choose_device
+    from embeddings.encoders.base import choose_device
 
     t = torch.from_numpy(np.ascontiguousarray(S, dtype=np.float32)).to(choose_device(device))
     sq = (t * t).sum(1)

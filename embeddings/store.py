@@ -1,6 +1,6 @@
 """Writing analysis runs into the workspace and reading the latest one back.
 
-A run is one row of ``analysis_runs`` (kind 'personas', 'themes' or 'evidence') plus its
+A run is one row of ``analysis_runs`` (kind 'personas', 'themes', 'evidence' or 'intents') plus its
 cluster and member rows, written in one transaction so a reader never sees half a run.
 """
 
@@ -107,6 +107,21 @@ def write_evidence(ws: Workspace, *, run_id: str, params: dict[str, Any], summar
                         {"run_id": run_id})
         finally:
             cur.unregister("_evidence")
+
+
+def write_intents(ws: Workspace, *, run_id: str, params: dict[str, Any], summary: dict[str, Any],
+                  assignments: pl.DataFrame) -> None:
+    """Store an intents run: one ``feedback_intents`` row per feedback item."""
+    frame = assignments.select("feedback_id", "intent", "confidence", "sentiment", "sentiment_source")
+    with ws.write("feedback_intents", "analysis_runs") as cur:
+        _insert_run(cur, run_id, "intents", params, summary)
+        cur.register("_intents", frame)
+        try:
+            cur.execute("INSERT INTO feedback_intents (run_id, feedback_id, intent, confidence, sentiment, "
+                        "sentiment_source) SELECT $run_id, feedback_id, intent, confidence, sentiment, "
+                        "sentiment_source FROM _intents", {"run_id": run_id})
+        finally:
+            cur.unregister("_intents")
 
 
 def _decode(frame: pl.DataFrame, id_col: str) -> pl.DataFrame:

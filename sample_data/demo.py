@@ -18,7 +18,7 @@ from sample_data.generate import DATA_DIR, FILES
 if TYPE_CHECKING:
     from analytics.ingest import IngestResult
     from analytics.workspace import Workspace
-    from embeddings.encoder import Encoder
+    from embeddings.encoders import Encoder
 
 # Load order: users first (attributes), then behaviour, words, survey and backlog.
 DEMO_KINDS = ("users", "events", "feedback", "kano", "requirements")

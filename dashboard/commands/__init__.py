@@ -52,6 +52,10 @@ VERBS: tuple[Verb, ...] = (
     Verb("personas", "personas", "find personas by clustering users' feedback and behaviour"),
     Verb("themes", "themes", "find feedback themes by clustering feedback texts"),
     Verb("link", "link", "link requirements to supporting feedback by text similarity"),
+    Verb("intents", "intents", "an intent (bug report, feature request ...) and sentiment per feedback item",
+         "Classify every feedback item into the team's intents (default: bug report, feature request, "
+         "praise, complaint, question, other) and a sentiment: zero-shot from the intents' descriptions, "
+         "or learned from labels (a CSV of feedback_id,label; labels accumulate in the workspace)."),
     Verb("kano", "kano", "Kano analysis of the survey answers (categories, Better/Worse, Fong)"),
     Verb("prioritise", "prioritise", "rank the requirements backlog with evidence from users"),
     Verb("report", "report",

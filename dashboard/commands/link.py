@@ -21,7 +21,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from embeddings.encoder import default_encoder
+    from embeddings.encoders import default_encoder
     from embeddings.linking import link_requirements
 
     ws = workspace_from(args)

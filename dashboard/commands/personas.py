@@ -18,7 +18,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from embeddings.encoder import default_encoder
+    from embeddings.encoders import default_encoder
     from embeddings.personas import run_personas
 
     ws = workspace_from(args)

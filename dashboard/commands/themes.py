@@ -18,15 +18,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from embeddings.encoder import default_encoder
+    from embeddings.encoders import default_encoder
     from embeddings.themes import run_themes
 
     ws = workspace_from(args)
     encoder = default_encoder(model=args.model) if args.model else None
     result = run_themes(ws, k=k_from(args.k), seed=args.seed, encoder=encoder,
                         progress=progress_printer(args))
-    if args.assignments:
-        names = {c["id"]: c["name"] for c in result.clusters}
+    if args.assignments:  # unthemed items too (cluster -1), so nothing is lost
+        names = {-1: "unthemed", **{c["id"]: c["name"] for c in result.clusters}}
         write_assignments(args.assignments, result.members.select(
             "feedback_id", cluster="theme_id",
             name=pl.col("theme_id").replace_strict(names, return_dtype=pl.Utf8)))

@@ -38,19 +38,21 @@ ARGS: dict[str, list[str]] = {
     "personas": ["--k", "3"],
     "themes": ["--k", "3"],
     "link": [],
+    "intents": [],
     "kano": [],
     "prioritise": [],
     "report": ["--out", "{tmp}/report.json"],
 }
 NO_FORMAT = {"report"}  # writes a file and prints one line
-FAKE_MODEL = {"personas", "themes", "link"}
+FAKE_MODEL = {"personas", "themes", "link", "intents"}
 SKIP = {
     "demo": "starts a dashboard server (and builds ~/.userlens/demo.duckdb); test_server_and_ui covers it",
     "serve": "starts a dashboard server until stopped; test_server_and_ui covers it",
 }
 # Runs dashboard.cli.main like the console script, with the sentence-transformers model replaced by
 # the tests' fast fake encoder.
-FAKE_MODEL_MAIN = ("import sys\nimport embeddings.encoder as encoder\nfrom tests.embeddings.conftest import "
+FAKE_MODEL_MAIN = ("import sys\nimport embeddings.encoders.sentence_transformer as encoder\n"
+                   "from tests.embeddings.conftest import "
                    "FakeEncoder\nencoder.SentenceTransformerEncoder = lambda *a, **k: FakeEncoder()\n"
                    "from dashboard.cli import main\nsys.exit(main(sys.argv[1:]))")
 

@@ -7,10 +7,10 @@ import pytest
 import torch
 
 from embeddings.cache import embed_texts, text_hash
-from embeddings.encoder import (
-    BUNDLED_MODEL, Encoder, SentenceTransformerEncoder, cjk_share, default_encoder, encoder_note,
+from embeddings.encoders import (
+    BUNDLED_MODEL, MultilingualEncoder, SentenceTransformerEncoder, TfidfSvdEncoder, cjk_share,
+    default_encoder, encoder_note,
 )
-from embeddings.tfidf_encoder import TfidfSvdEncoder
 
 CN = ["物流太慢了，快递三天才到", "屏幕显示清晰，电池耐用", "客服态度很好，退货方便", "价格便宜，质量一般"]
 
@@ -59,9 +59,9 @@ def test_cjk_share_and_default_encoder_choice(monkeypatch):
     english = default_encoder(["slow export", "great app"])
     assert isinstance(english, SentenceTransformerEncoder) and english.name == BUNDLED_MODEL
     assert encoder_note(english) is None
-    fallback = default_encoder(CN * 3)
-    assert isinstance(fallback, TfidfSvdEncoder) and isinstance(fallback, Encoder)
-    assert "TF-IDF" in encoder_note(fallback)
+    chinese = default_encoder(CN * 3)  # DESIGN §7: other languages get the multilingual model
+    assert isinstance(chinese, MultilingualEncoder)
+    assert "multilingual" in encoder_note(chinese)
     monkeypatch.setenv("USERLENS_MODEL", "/some/multilingual-model")
     configured = default_encoder(CN)
     assert isinstance(configured, SentenceTransformerEncoder)
@@ -98,7 +98,7 @@ def test_real_model_encodes_offline(monkeypatch):
 @pytest.mark.slow
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_real_model_fp16_on_cuda_matches_cpu():
-    from embeddings.encoder import bundled_model_path
+    from embeddings.encoders import bundled_model_path
 
     texts = ["The export to CSV is broken.", "I love the dark theme colours."]
     gpu = SentenceTransformerEncoder(str(bundled_model_path()), device="cuda").encode(texts)

@@ -1,9 +1,9 @@
-"""Character n-gram TF-IDF + truncated SVD: the fallback encoder for mostly-CJK text.
+"""Character n-gram TF-IDF + truncated SVD: the last-resort encoder when no model fits the texts.
 
-Character n-grams need no word segmentation, so Chinese, Japanese and Korean text gets a
-usable (if shallow) vector space without a multilingual model. The space is fitted on a
-corpus, so the encoder's ``name`` carries a fingerprint of that corpus: cached vectors are
-reused only for the same fitted space.
+Character n-grams need no word segmentation, so any script gets a usable (if shallow) vector
+space without a model: the selector uses it only when neither the English nor the multilingual
+model covers the texts. The space is fitted on a corpus, so the encoder's ``name`` carries a
+fingerprint of that corpus: cached vectors are reused only for the same fitted space.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from embeddings.encoder import Progress, l2_normalise
+from embeddings.encoders.base import Progress, l2_normalise
 
 
 class TfidfSvdEncoder:
