@@ -120,7 +120,7 @@ def step_matrix_section(event: str, rules: list[GroupRule] | None, raw_rules: li
     st.subheader("Step matrix", anchor=False)
     st.caption(f"Which events users do at each step before and after their first '{event}', in the same "
                "session: the share of the users with the event.")
-    goals = [NO_GOAL, *cache.read("event_names")["event"].to_list()]
+    goals = [NO_GOAL, *(e for e in cache.read("event_names")["event"].to_list() if e != event)]
     c = st.columns([1, 3])
     k = c[0].number_input("Steps each way", 1, MAX_OFFSET, value=3, key="jr-k")
     goal = c[1].selectbox("Compare users who converted to", goals, index=_default(goals, PREFERRED_GOALS),
@@ -145,16 +145,17 @@ def step_matrix_section(event: str, rules: list[GroupRule] | None, raw_rules: li
         labels = (f"converted (n={n_a:,})", f"not (n={n_b:,})")
         ui.plot(figs.step_matrix_difference_heatmap(diff, labels=labels).update_layout(height=480),
                 key="jr-matrix-diff")
-    # the goal itself differs by definition (converted users did it): the finding is any other event
-    rest = diff.filter((pl.col("offset") != 0) & (pl.col("event") != goal))
-    biggest = rest.sort(pl.col("difference").abs(), descending=True).head(1)
-    if biggest.height:
-        row = biggest.row(0, named=True)
-        where = f"{abs(row['offset'])} step{'s' if abs(row['offset']) > 1 else ''} " + (
-            "after" if row["offset"] > 0 else "before")
-        st.caption(f"Largest difference: **{ui.md_escape(row['event'])}** {where} '{ui.md_escape(event)}' — "
-                   f"{ui.fmt_pct(row['share_a'])} of converted users against {ui.fmt_pct(row['share_b'])} of "
-                   f"the others ({100 * row['difference']:+.1f} points).")
+    # what converted users do after converting differs by definition; the finding is what the others do
+    # instead: the cell most over-represented among them
+    worst = diff.filter(pl.col("offset") != 0).sort(["difference", "event"]).head(1)
+    if worst.height and worst["difference"][0] < 0:
+        row = worst.row(0, named=True)
+        steps = abs(row["offset"])
+        where = f"{steps} step{'s' if steps > 1 else ''} {'after' if row['offset'] > 0 else 'before'}"
+        st.caption(f"What the users who did not convert do instead: **{ui.md_escape(row['event'])}** {where} "
+                   f"'{ui.md_escape(event)}' — {ui.fmt_pct(row['share_b'])} of them against "
+                   f"{ui.fmt_pct(row['share_a'])} of converted users "
+                   f"({100 * row['difference']:+.1f} points).")
 
 
 def parsed(raw_rules: list[str]) -> list[GroupRule] | None:
