@@ -38,12 +38,12 @@ def cli_sentence(workspace: Path, capsys: pytest.CaptureFixture, *args: str) -> 
     return err.removeprefix("userlens paths: ")
 
 
-def charts(at: AppTest) -> dict[str, dict]:
-    return {c.proto.id: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 def sankey(at: AppTest) -> dict:
-    found = [s for s in charts(at).values() if s["data"][0]["type"] == "sankey"]
+    found = [s for s in charts(at) if s["data"][0]["type"] == "sankey"]
     assert len(found) == 1
     return found[0]
 
@@ -94,7 +94,7 @@ def test_end_mode_and_step_count(app: AppTest, expected: dict) -> None:
 def test_step_matrix_and_converted_vs_not(app: AppTest) -> None:
     app.switch_page(PAGE).run()
     assert app.selectbox(key="jr-goal").value == "profile_completed"
-    specs = [s for s in charts(app).values() if s["data"][0]["type"] == "heatmap"]
+    specs = [s for s in charts(app) if s["data"][0]["type"] == "heatmap"]
     titles = [s["layout"]["title"]["text"] for s in specs]
     assert any(t.startswith("Step matrix:") for t in titles)
     assert any(t.startswith("Step matrix difference: converted") for t in titles)
@@ -102,12 +102,12 @@ def test_step_matrix_and_converted_vs_not(app: AppTest) -> None:
     assert "do instead: **help\\_article\\_viewed** 1 step after" in texts(app)
     app.number_input(key="jr-k").set_value(2).run()
     assert not app.exception
-    diff = next(s for s in charts(app).values()
+    diff = next(s for s in charts(app)
                 if s["layout"]["title"]["text"].startswith("Step matrix diff"))
     assert diff["data"][0]["x"] == ["-2", "-1", "E", "+1", "+2"]
     app.selectbox(key="jr-goal").select("(no comparison)").run()
     assert not app.exception
-    assert len([s for s in charts(app).values() if s["data"][0]["type"] == "heatmap"]) == 1
+    assert len([s for s in charts(app) if s["data"][0]["type"] == "heatmap"]) == 1
 
 
 def test_grouping_rules_rename_events_before_the_paths(app: AppTest) -> None:
