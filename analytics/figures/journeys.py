@@ -158,7 +158,7 @@ def step_matrix_difference_heatmap(diff: pl.DataFrame, *, labels: tuple[str, str
     reach = max([abs(v) for row in z for v in row] + [1.0])
     fig = go.Figure(go.Heatmap(z=z, x=[f"{o:+d}" if o else "E" for o in offsets], y=order, zmid=0,
                                zmin=-reach, zmax=reach, colorscale="RdBu",
-                               colorbar={"title": f"{labels[0]} − {labels[1]} (pts)"},
+                               colorbar={"title": "points"},  # the groups are named in the title
                                hovertemplate="%{y} at step %{x}: %{z:+.1f} pts<extra></extra>"))
     fig.update_layout(title=f"Step matrix difference: {labels[0]} vs {labels[1]}",
                       yaxis={"autorange": "reversed", "type": "category"}, xaxis={"type": "category"})

@@ -106,13 +106,10 @@ def correlation_section(steps: list[str], window: float, opts: dict[str, Any]) -
     if pos.is_empty() and neg.is_empty():
         st.info("No event or attribute value is held by enough users (5) to compare.", icon=":material/info:")
         return
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Strongest positive signals**")
-        _signals(pos, "pos")
-    with right:
-        st.markdown("**Strongest negative signals**")
-        _signals(neg, "neg")
+    st.markdown("**Strongest positive signals** — users with these convert more often")
+    _signals(pos, "pos")
+    st.markdown("**Strongest negative signals** — users with these convert less often")
+    _signals(neg, "neg")
     both = pl.concat([pos, neg])
     if both.height:
         ui.plot(figs.odds_ratio_chart(both), key="funnel-odds")
@@ -133,10 +130,10 @@ def _signals(frame: pl.DataFrame, key: str) -> None:
     if frame.is_empty():
         st.caption("None.")
         return
-    shown = frame.select("feature", "kind", "users", "share", "success_with", "success_without",
-                         "odds_ratio", "ci_low", "ci_high")
+    shown = frame.select("feature", "odds_ratio", "ci_low", "ci_high", "users", "share", "success_with",
+                         "success_without")
     ui.table(shown, key=f"funnel-signals-{key}",
-             labels={"feature": "Event or attribute", "kind": "Kind", "users": "Users",
+             labels={"feature": "Event or attribute value", "users": "Users",
                      "share": "Share of users", "success_with": "Converted, with it",
                      "success_without": "Converted, without it", "odds_ratio": "Odds ratio",
                      "ci_low": "95 % CI from", "ci_high": "95 % CI to"},
