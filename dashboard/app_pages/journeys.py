@@ -42,7 +42,8 @@ def rule_editor() -> list[str]:
         st.caption("Events whose name the expression matches anywhere are renamed before the paths are "
                    "counted; the first matching rule wins. Example: `^task_` → `task` merges task_created "
                    "and task_completed. The event above is a name after grouping.")
-        edited = st.data_editor(rows, num_rows="dynamic", key="jr-rules", width="stretch", column_config={
+        edited = st.data_editor(rows, num_rows="dynamic", key="jr-rules", width="stretch",
+                                placeholder=ui.display.MISSING, column_config={
             "pattern": st.column_config.TextColumn("Regular expression", help="RE2 syntax, e.g. ^task_"),
             "name": st.column_config.TextColumn("Name", help="The event name the matches get")})
     texts = []
