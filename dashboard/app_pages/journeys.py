@@ -7,6 +7,7 @@ matrix around the event with the difference between users who converted and thos
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import polars as pl
@@ -113,7 +114,7 @@ def paths_section(opts: dict[str, Any], rules: list[GroupRule] | None, raw_rules
                     "events": "Length of the path, the event included (shorter: the session ended)."})
     some = f"The {TOP_PATHS} most common of" if table.height > TOP_PATHS else "All"
     st.caption(f"{some} {ui.plural(table.height, 'distinct path')} of {ui.plural(users, 'user')}.")
-    ui.download(table, f"paths-{mode}-{event}", key="dl-paths")
+    ui.download(table, "paths-" + re.sub(r"[^A-Za-z0-9_-]+", "_", f"{mode}-{event}")[:60], key="dl-paths")
 
 
 def step_matrix_section(event: str, rules: list[GroupRule] | None, raw_rules: list[str]) -> None:
