@@ -40,6 +40,22 @@ def user_attribute_keys(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return run_sql(con, "user_attribute_keys")
 
 
+def event_property_keys(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The keys of ``events.properties`` that hold a value (platform, campaign, ...), for breakdown pickers.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Workspace connection.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``key``, ``events`` (events with a value, among a sample of up to 200,000); most common first.
+    """
+    return run_sql(con, "event_property_keys")
+
+
 def evidence_quotes(con: duckdb.DuckDBPyConnection, req_id: str) -> pl.DataFrame:
     """The feedback matched to one requirement by the latest linking run.
 

@@ -65,7 +65,8 @@ def rule_params(rules: Sequence[GroupRule]) -> dict[str, list[str]]:
 
 
 def grouped_event_names(con: duckdb.DuckDBPyConnection, rules: Sequence[GroupRule] = ()) -> list[str]:
-    """Every event name after grouping, most frequent first."""
+    """Every event name after grouping, most frequent first (a rule that does not compile: one sentence)."""
+    check_group_rules(con, rules)
     return run_sql(con, "grouped_event_names", **rule_params(rules))["name"].to_list()
 
 

@@ -29,12 +29,20 @@ MAX_OFFSET = 10
 
 
 def users_in_group(con: duckdb.DuckDBPyConnection, spec: UserSet) -> set[str]:
-    """The user ids of a group: a collection of ids, or ``attr:KEY=VALUE`` / ``prop:KEY=VALUE``.
+    """The user ids of a group: a collection of ids, ``attr:KEY=VALUE`` / ``prop:KEY=VALUE``, or
+    ``funnel:A,B,...`` (the users who converted through that funnel).
 
-    For ``prop`` the value is the property on the user's first event that carries the key.
+    For ``prop`` the value is the property on the user's first event that carries the key. ``funnel``
+    is the success of the correlation target of that name (:func:`analytics.correlation.target_users`:
+    the last step reached in order within the default 14-day window; event names before grouping).
     """
     if not isinstance(spec, str):
         return {str(u) for u in spec}
+    if spec.startswith("funnel:"):
+        from analytics.correlation import target_users  # correlation imports nothing of the journeys
+
+        pop = target_users(con, target=spec)
+        return set(pop.filter(pl.col("success"))["user_id"].to_list())
     breakdown, value = parse_user_group(spec)
     found = run_sql(con, "user_group", kind=breakdown.kind, path=json_path(breakdown.key), value=value)
     return set(found["user_id"].to_list())
@@ -106,8 +114,8 @@ def step_matrix_difference(con: duckdb.DuckDBPyConnection, *, event: str, group_
         Workspace connection.
     event : str
         The anchor event E.
-    group_a, group_b : collection of str, or ``attr:KEY=VALUE`` / ``prop:KEY=VALUE``
-        The two groups; `group_b` None means every other user who has E.
+    group_a, group_b : collection of str, or ``attr:KEY=VALUE`` / ``prop:KEY=VALUE`` / ``funnel:A,B``
+        The two groups (see :func:`users_in_group`); `group_b` None means every other user who has E.
     k : int
         Offsets -k..k.
     groups : iterable of GroupRule or ``REGEX=NAME`` str

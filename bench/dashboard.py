@@ -34,8 +34,8 @@ if str(ROOT) not in sys.path:
 
 from dashboard.browser import chromium, dashboard, script_state, settle  # noqa: E402
 
-PAGES = ["Data", "Overview", "Retention", "Funnels & experiments", "Personas", "Feedback themes", "Kano",
-         "Prioritisation", "Report"]
+PAGES = ["Data", "Overview", "Retention", "Funnels & experiments", "Journeys", "Personas", "Feedback themes",
+         "Kano", "Prioritisation", "Report"]
 FIRST_TARGET, CACHED_TARGET = 3.0, 0.5
 EVENTS_PER_USER = 59  # the Tasklane generator's average over 184 days
 

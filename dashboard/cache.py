@@ -20,7 +20,9 @@ from typing import Any
 
 import streamlit as st
 
-from analytics import catalog, cohorts, engagement, experiment, funnel, kano, lifecycle, prioritise
+from analytics import catalog, cohorts, correlation, engagement, eventspec, experiment, funnel, kano
+from analytics import lifecycle, prioritise, stepmatrix
+from analytics import paths as paths_mod
 from analytics import retention as retention_mod
 from analytics import sensitivity as sensitivity_mod
 from analytics.ingest import MappingPreview, detect_mapping, list_batches, rejects_for
@@ -45,6 +47,14 @@ READS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "user_attribute_profile": (catalog.user_attribute_profile, ("events", "users")),
     "cohort_scores": (cohorts.cohort_scores, ("events", "users", "personas")),
     "funnel": (funnel.funnel, _EVENTS),
+    # journeys (Journeys page, funnel options): grouping rules travel as GroupRule dataclasses
+    "grouped_event_names": (eventspec.grouped_event_names, _EVENTS),
+    "event_property_keys": (catalog.event_property_keys, _EVENTS),
+    "paths": (paths_mod.paths, _EVENTS),
+    "step_matrix": (stepmatrix.step_matrix, _EVENTS),
+    "step_matrix_difference": (stepmatrix.step_matrix_difference, ("events", "users")),
+    "correlation": (correlation.correlation, ("events", "users")),
+    "correlation_population": (correlation.target_users, _EVENTS),
     "experiment": (experiment.experiment, ("events", "users")),
     "kano_results": (kano.kano_results, ("kano_responses", "users", "events", "personas")),
     "kano_segment_keys": (catalog.kano_segment_keys, ("kano_responses", "users")),

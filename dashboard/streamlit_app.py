@@ -30,6 +30,7 @@ SPECS = [
     ("Behaviour", "overview.py", "Overview", ":material/monitoring:"),
     ("Behaviour", "retention.py", "Retention", ":material/grid_on:"),
     ("Behaviour", "funnels.py", "Funnels & experiments", ":material/filter_alt:"),
+    ("Behaviour", "journeys.py", "Journeys", ":material/route:"),
     ("Voice of the user", "personas.py", "Personas", ":material/groups:"),
     ("Voice of the user", "themes.py", "Feedback themes", ":material/forum:"),
     ("Voice of the user", "kano.py", "Kano", ":material/scatter_plot:"),

@@ -1,6 +1,6 @@
 """Screenshots of every dashboard page, taken in Chromium, into docs/screenshots/<page>.png.
 
-    python scripts/screenshots.py [--workspace W] [--out docs/screenshots]
+    python scripts/screenshots.py [--workspace W] [--out docs/screenshots] [--pages journeys,funnels]
 
 Without --workspace a temporary workspace is built from the bundled Tasklane sample, with a persona
 run, a theme run and requirement linking, so every page has something to show (plus the Data page with
@@ -22,8 +22,9 @@ sys.path.insert(0, str(ROOT))
 from dashboard.browser import chromium, dashboard, open_page, settle  # noqa: E402
 
 PAGES = [("data", "Data"), ("overview", "Overview"), ("retention", "Retention"),
-         ("funnels", "Funnels & experiments"), ("personas", "Personas"), ("themes", "Feedback themes"),
-         ("kano", "Kano"), ("prioritise", "Prioritisation"), ("report", "Report")]
+         ("funnels", "Funnels & experiments"), ("journeys", "Journeys"), ("personas", "Personas"),
+         ("themes", "Feedback themes"), ("kano", "Kano"), ("prioritise", "Prioritisation"),
+         ("report", "Report")]
 
 
 def build(path: Path) -> None:
@@ -46,14 +47,17 @@ def build(path: Path) -> None:
 
 
 def shoot(workspace: Path, out: Path, width: int = 1440, height: int = 1800,
-          upload: bool = True) -> list[Path]:
-    """Open each page and save a screenshot (and the upload preview when `upload`); returns the files."""
+          upload: bool = True, only: set[str] | None = None) -> list[Path]:
+    """Open each page (those in `only`, when given) and save a screenshot (and the upload preview when
+    `upload`); returns the files."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with dashboard(workspace) as url, chromium(width=width, height=height) as page:
         page.goto(url)
         settle(page)
         for name, title in PAGES:
+            if only and name not in only:
+                continue
             open_page(page, title)
             time.sleep(0.5)  # let Plotly finish its transitions
             path = out / f"{name}.png"
@@ -82,16 +86,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workspace", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--pages", default=None, metavar="NAME,NAME",
+                        help=f"only these pages ({', '.join(n for n, _ in PAGES)}); default all")
     args = parser.parse_args(argv)
+    only = {p.strip() for p in args.pages.split(",") if p.strip()} if args.pages else None
+    unknown = (only or set()) - {n for n, _ in PAGES}
+    if unknown:
+        parser.error(f"unknown page {sorted(unknown)[0]!r}: use {', '.join(n for n, _ in PAGES)}")
     if args.workspace:
         if not args.workspace.is_file():
             parser.error(f"no workspace file at {args.workspace}")
-        shoot(args.workspace, args.out, upload=False)
+        shoot(args.workspace, args.out, upload=False, only=only)
         return 0
     with tempfile.TemporaryDirectory(prefix="userlens-shots-") as tmp:
         path = Path(tmp) / "demo.duckdb"
         build(path)
-        shoot(path, args.out)
+        shoot(path, args.out, only=only)
     return 0
 
 

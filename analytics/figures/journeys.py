@@ -8,6 +8,8 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
+from analytics.figures.palette import CATEGORICAL
+
 OTHER_LABEL = "other"
 OTHER_COLOUR = "#b0b0b0"
 ANCHOR_COLOUR = "#d62728"
@@ -76,7 +78,8 @@ def paths_sankey(edges: pl.DataFrame, *, anchor: str = "start", top: int = 8,
     """
     links = sankey_links(edges, anchor=anchor, top=top)
     index: dict[tuple[int, str], int] = {}
-    flow: dict[tuple[int, str], int] = {}
+    inflow: dict[tuple[int, str], int] = {}
+    outflow: dict[tuple[int, str], int] = {}
     src, dst, val = [], [], []
     for step, source, target, users in links.iter_rows():
         # positions count from E (0): in start mode the source sits at step-1, in end mode at step
@@ -84,32 +87,32 @@ def paths_sankey(edges: pl.DataFrame, *, anchor: str = "start", top: int = 8,
             ends = ((step - 1, source), (step, target))
         else:
             ends = ((step, source), (step - 1, target))
-        ids = []
         for key in ends:
             index.setdefault(key, len(index))
-            flow[key] = flow.get(key, 0) + users
-            ids.append(index[key])
-        src.append(ids[0])
-        dst.append(ids[1])
+        outflow[ends[0]] = outflow.get(ends[0], 0) + users
+        inflow[ends[1]] = inflow.get(ends[1], 0) + users
+        src.append(index[ends[0]])
+        dst.append(index[ends[1]])
         val.append(users)
     keys = sorted(index, key=index.get)
+    # Plotly draws a node as tall as max(in, out); y is its centre
+    size = {k: max(inflow.get(k, 0), outflow.get(k, 0)) for k in keys}
     last = max([pos for pos, _ in keys] + [1])
     x_of = {pos: 0.01 + 0.98 * (pos / last if anchor == "start" else 1 - pos / last) for pos, _ in keys}
-    y_of: dict[tuple[int, str], float] = {}
-    for pos in {p for p, _ in keys}:  # stack each column's nodes, the biggest flow on top
-        column = sorted((k for k in keys if k[0] == pos), key=lambda k: (-flow[k], k[1]))
-        total, seen = sum(flow[k] for k in column), 0
-        for k in column:
-            y_of[k] = min(0.99, max(0.01, (seen + flow[k] / 2) / total))
-            seen += flow[k]
-    colours = [ANCHOR_COLOUR if pos == 0 else OTHER_COLOUR if name == OTHER_LABEL else NODE_COLOUR
+    y_of = _stack(keys, size)
+    palette = _event_colours([name for _, name in keys if name != OTHER_LABEL], size, keys)
+    colours = [ANCHOR_COLOUR if pos == 0 else OTHER_COLOUR if name == OTHER_LABEL else palette[name]
                for pos, name in keys]
+    new_side = dst if anchor == "start" else src  # a link takes the colour of the event it leads to
     fig = go.Figure(go.Sankey(
-        arrangement="snap",
-        node={"label": [name for _, name in keys], "color": colours, "pad": 14, "thickness": 14,
-              "x": [x_of[k[0]] for k in keys], "y": [y_of[k] for k in keys]},
+        arrangement="fixed",
+        node={"label": [name for _, name in keys], "color": colours, "pad": SANKEY_PAD_PX, "thickness": 16,
+              "x": [x_of[k[0]] for k in keys], "y": [y_of[k] for k in keys],
+              "line": {"width": 0},
+              "hovertemplate": "%{label}: %{value:,} users<extra></extra>"},
         link={"source": src, "target": dst, "value": val,
-              "hovertemplate": "%{source.label} → %{target.label}: %{value} users<extra></extra>"}))
+              "color": [_faded(colours[i]) for i in new_side],
+              "hovertemplate": "%{source.label} → %{target.label}: %{value:,} users<extra></extra>"}))
     what = f" {'from' if anchor == 'start' else 'to'} {event}" if event else ""
     fig.update_layout(title=f"User paths{what} (top {top} per step, the rest as 'other')")
     return fig
@@ -155,7 +158,7 @@ def step_matrix_difference_heatmap(diff: pl.DataFrame, *, labels: tuple[str, str
     reach = max([abs(v) for row in z for v in row] + [1.0])
     fig = go.Figure(go.Heatmap(z=z, x=[f"{o:+d}" if o else "E" for o in offsets], y=order, zmid=0,
                                zmin=-reach, zmax=reach, colorscale="RdBu",
-                               colorbar={"title": f"{labels[0]} − {labels[1]} (pts)"},
+                               colorbar={"title": "points"},  # the groups are named in the title
                                hovertemplate="%{y} at step %{x}: %{z:+.1f} pts<extra></extra>"))
     fig.update_layout(title=f"Step matrix difference: {labels[0]} vs {labels[1]}",
                       yaxis={"autorange": "reversed", "type": "category"}, xaxis={"type": "category"})
@@ -207,3 +210,42 @@ def odds_ratio_chart(signals: pl.DataFrame) -> go.Figure:
                       xaxis={"range": [math.log10(low) - 0.1, math.log10(high) + 0.1]},
                       yaxis={"type": "category"}, height=max(320, 28 * rows.height + 120))
     return fig
+
+
+SANKEY_PAD_PX = 18
+_PAD_SHARE = 0.035  # the gap between two nodes as a share of the plot height (about SANKEY_PAD_PX)
+
+
+def _stack(keys: list[tuple[int, str]], size: dict[tuple[int, str], int]) -> dict[tuple[int, str], float]:
+    """Node centres (0 top .. 1 bottom): each column stacked biggest first, on one scale for every column,
+    with a gap between nodes, so small nodes and their labels never overlap."""
+    columns: dict[int, list[tuple[int, str]]] = {}
+    for k in keys:
+        columns.setdefault(k[0], []).append(k)
+    scale = min((1 - _PAD_SHARE * (len(c) - 1)) / max(sum(size[k] for k in c), 1) for c in columns.values())
+    y: dict[tuple[int, str], float] = {}
+    for column in columns.values():
+        top = 0.0
+        for k in sorted(column, key=lambda k: (k[1] == OTHER_LABEL, -size[k], k[1])):
+            h = size[k] * scale
+            y[k] = min(0.999, max(0.001, top + h / 2))
+            top += h + _PAD_SHARE
+    return y
+
+
+def _event_colours(names: list[str], size: dict[tuple[int, str], int],
+                   keys: list[tuple[int, str]]) -> dict[str, str]:
+    """One colour per event name (the same in every column), the busiest events first; never the anchor's
+    red nor the grey of 'other'."""
+    hues = [c for c in CATEGORICAL if c not in ("#E15759", "#BAB0AC")]
+    total: dict[str, int] = {}
+    for pos, name in keys:
+        total[name] = total.get(name, 0) + size[(pos, name)]
+    ranked = sorted(set(names), key=lambda n: (-total[n], n))
+    return {name: hues[i % len(hues)] for i, name in enumerate(ranked)}
+
+
+def _faded(hex_colour: str, alpha: float = 0.35) -> str:
+    """'#4E79A7' -> 'rgba(78,121,167,0.35)' (links show the nodes through them)."""
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"

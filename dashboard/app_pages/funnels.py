@@ -9,6 +9,7 @@ import streamlit as st
 from analytics import catalog
 from analytics.figures import behaviour as figs
 from dashboard import cache, ui
+from dashboard.app_pages import funnel_options
 
 PREFERRED_STEPS = ("signup", "sign_up", "onboarding_started", "onboarding_completed", "task_created",
                    "subscription_started", "purchase")
@@ -31,7 +32,8 @@ def funnel_section() -> list[str]:
     if len(steps) < 2:
         st.info("Pick at least two steps to draw a funnel.")
         return steps
-    frame = cache.read("funnel", steps=steps, window_days=float(window))
+    opts = funnel_options.options(steps, names)
+    frame = cache.read("funnel", steps=steps, window_days=float(window), **opts)
     start = frame["users"][0]
     end = frame["users"][-1]
     ui.kpi_row([
@@ -47,6 +49,7 @@ def funnel_section() -> list[str]:
     ui.download(frame, "funnel", key="dl-funnel")
     st.caption("A user's result is the furthest step reached in any attempt: an attempt starts at a step-1 "
                f"event and must do the steps in order within {window} days of it.")
+    funnel_options.more_sections(steps, float(window), opts)
     return steps
 
 

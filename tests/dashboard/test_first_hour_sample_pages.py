@@ -14,7 +14,7 @@ from analytics.workspace import Workspace
 from embeddings.store import new_run_id, write_evidence
 from tests.dashboard.conftest import texts
 
-PAGES = ("data", "overview", "retention", "funnels", "kano", "prioritise", "report")
+PAGES = ("data", "overview", "retention", "funnels", "journeys", "kano", "prioritise", "report")
 
 
 def test_every_table_is_shown_for_people(app: AppTest) -> None:

@@ -129,9 +129,10 @@ def test_report_csv_and_xlsx_are_inert(hostile_ws: Path, tmp_path: Path, capsys)
 # pages whose downloads sit in lazily rendered tabs: (tabs key, tab label) to open in turn
 LAZY_TABS = {"overview.py": [("ov-tabs", "Lifecycle"), ("ov-tabs", "Power users")],
              "retention.py": [("ret-tabs", "Table")], "prioritise.py": [("prio-tabs", "Table")],
-             "kano.py": [("kano-tabs", "Categories")]}
-PAGES = ["data.py", "overview.py", "retention.py", "funnels.py", "personas.py", "themes.py", "kano.py",
-         "prioritise.py", "report.py"]
+             "kano.py": [("kano-tabs", "Categories")],
+             "funnels.py": [("funnel-more-tabs", "What predicts conversion")]}
+PAGES = ["data.py", "overview.py", "retention.py", "funnels.py", "journeys.py", "personas.py", "themes.py",
+         "kano.py", "prioritise.py", "report.py"]
 
 
 def test_every_download_button_is_inert(hostile_ws: Path, monkeypatch) -> None:
@@ -159,7 +160,7 @@ def test_every_download_button_is_inert(hostile_ws: Path, monkeypatch) -> None:
             assert not at.exception, (page, label)
     assert {"dl-rejects", "dl-dwm", "dl-life", "dl-power", "dl-ret-counts", "dl-ret-pct", "dl-funnel",
             "dl-prio", "dl-prio-xlsx", "dl-evidence", "dl-personas", "dl-themes", "dl-kano",
-            "dl-report-csv", "dl-report-xlsx"} <= set(captured), sorted(captured)
+            "dl-report-csv", "dl-report-xlsx", "dl-paths"} <= set(captured), sorted(captured)
     checked = 0
     for key, (name, data) in captured.items():
         if name.endswith(".csv"):

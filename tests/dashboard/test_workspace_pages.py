@@ -17,7 +17,8 @@ from analytics.workspace import Workspace
 from dashboard import workspaces
 from tests.dashboard.conftest import APP, texts
 
-PAGES = ("data", "overview", "retention", "funnels", "personas", "themes", "kano", "prioritise", "report")
+PAGES = ("data", "overview", "retention", "funnels", "journeys", "personas", "themes", "kano", "prioritise",
+         "report")
 
 
 def counts(path: Path) -> dict[str, int]:
