@@ -34,11 +34,11 @@ import duckdb
 import polars as pl
 
 from analytics.activity import ensure_activity
-from analytics.errors import UserLensError
-from analytics.periods import check_choice, check_event_times, period_params, to_date
+from analytics.names import period_column, period_columns
+from analytics.periods import check_event_times, period_params
+from analytics.queries import RetentionQuery
 from analytics.sqlfiles import run_sql
 
-MAX_PERIODS = 400
 
 
 def retention(con: duckdb.DuckDBPyConnection, *, period: str = "week", cohort: str = "first",
@@ -75,31 +75,27 @@ def retention(con: duckdb.DuckDBPyConnection, *, period: str = "week", cohort: s
         ``cohort_start`` (Date), ``cohort_size`` (Int64), ``p0`` .. ``p<periods>`` (Int64; null
         where unobservable; ``p0`` equals the cohort size), one row per non-empty cohort.
     """
-    cohort = check_choice("cohort", cohort, ("first", "recurring"))
-    window = check_choice("window", window, ("calendar", "rolling"))
-    if not isinstance(periods, int) or not 0 <= periods <= MAX_PERIODS:
-        raise UserLensError(f"periods must be a whole number from 0 to {MAX_PERIODS}, not {periods!r}.")
-    d_from, d_to = to_date(date_from, "--from"), to_date(date_to, "--to")
-    if d_from and d_to and d_from > d_to:
-        raise UserLensError(f"The date range is empty: --from {d_from} is after --to {d_to}.")
-    params: dict[str, Any] = period_params(con, period=period, timezone=timezone, week_start=week_start)
-    params.update(cohort=cohort, window=window, n=periods, unbounded=bool(unbounded),
-                  start_event=start_event or None, return_event=return_event or None,
-                  date_from=d_from, date_to=d_to)
-    if window == "calendar" and params["start_event"] is None and params["return_event"] is None and (
-            cohort == "first" or (unbounded and d_from is None and d_to is None)):
+    q = RetentionQuery(period=period, cohort=cohort, unbounded=unbounded, window=window, periods=periods,
+                       start_event=start_event, return_event=return_event, date_from=date_from,
+                       date_to=date_to)  # the one place the options are validated
+    params: dict[str, Any] = period_params(con, period=q.period, timezone=timezone, week_start=week_start)
+    params.update(cohort=q.cohort, window=q.window, n=q.periods, unbounded=q.unbounded,
+                  start_event=q.start_event, return_event=q.return_event,
+                  date_from=q.date_from, date_to=q.date_to)
+    if q.window == "calendar" and q.start_event is None and q.return_event is None and (
+            q.cohort == "first" or (q.unbounded and q.date_from is None and q.date_to is None)):
         ensure_activity(con, period=params["period"], tz=params["tz"], wshift=params["wshift"],
                         neighbours=False)
         long = run_sql(con, "retention_activity", **params)
     else:
         check_event_times(con)
         long = run_sql(con, "retention", **params)
-    return _wide(long, periods)
+    return _wide(long, q.periods)
 
 
 def _wide(long: pl.DataFrame, periods: int) -> pl.DataFrame:
     """Pivot (cohort_start, cohort_size, k, users) into p0..pN columns."""
-    columns = [f"p{k}" for k in range(periods + 1)]
+    columns = [period_column(k) for k in range(periods + 1)]
     schema = {"cohort_start": pl.Date, "cohort_size": pl.Int64, **{c: pl.Int64 for c in columns}}
     if long.is_empty():
         return pl.DataFrame(schema=schema)
@@ -110,10 +106,6 @@ def _wide(long: pl.DataFrame, periods: int) -> pl.DataFrame:
     return wide.select(
         pl.col("cohort_start").cast(pl.Date), pl.col("cohort_size").cast(pl.Int64),
         *[pl.col(c).cast(pl.Int64) for c in columns])
-
-
-def _period_columns(frame: pl.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c.startswith("p") and c[1:].isdigit()]
 
 
 def retention_percent(frame: pl.DataFrame) -> pl.DataFrame:
@@ -130,7 +122,7 @@ def retention_percent(frame: pl.DataFrame) -> pl.DataFrame:
         Same shape; ``p*`` columns are Float64 percentages.
     """
     return frame.with_columns(
-        [(pl.col(c) * 100.0 / pl.col("cohort_size")).alias(c) for c in _period_columns(frame)])
+        [(pl.col(c) * 100.0 / pl.col("cohort_size")).alias(c) for c in period_columns(frame)])
 
 
 def retention_average(frame: pl.DataFrame) -> pl.DataFrame:
@@ -148,7 +140,7 @@ def retention_average(frame: pl.DataFrame) -> pl.DataFrame:
     polars.DataFrame
         One row: ``cohort_size`` (total users) and ``p*`` percentages (null when no row observes it).
     """
-    cols = _period_columns(frame)
+    cols = period_columns(frame)
     out: dict[str, Any] = {"cohort_size": int(frame["cohort_size"].sum()) if frame.height else 0}
     for c in cols:
         seen = frame.filter(pl.col(c).is_not_null())
@@ -165,7 +157,7 @@ def retention_json(frame: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
     dict
         ``{"rows": [{"cohort_start": ISO date, "cohort_size": n, "counts": [c0, c1, ... null]}]}``.
     """
-    cols = _period_columns(frame)
+    cols = period_columns(frame)
     return {"rows": [
         {"cohort_start": row["cohort_start"].isoformat(), "cohort_size": int(row["cohort_size"]),
          "counts": [None if row[c] is None else int(row[c]) for c in cols]}

@@ -13,12 +13,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
 from analytics.errors import UserLensError
 from analytics.migrations import MIGRATIONS
+from analytics.names import check_timezone
 
 DEFAULT_WORKSPACE = Path.home() / ".userlens" / "workspace.duckdb"
 DATA_TABLES = ("events", "users", "feedback", "kano_responses", "requirements")
@@ -132,12 +132,7 @@ class Workspace:
     def set_setting(self, key: str, value: str) -> None:
         """Validate and store a setting; period results depend on it, so it bumps every version."""
         if key == "timezone":
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise UserLensError(
-                    f"Unknown timezone {value!r}: use an IANA name such as 'Europe/Berlin' or 'UTC'."
-                ) from exc
+            check_timezone(value)
         elif key == "week_start":
             value = value.lower()
             if value not in ("monday", "sunday"):
