@@ -93,7 +93,7 @@ class FunnelQuery(Query):
 
     steps: tuple[str, ...] = option((), kind=list, split=",", metavar="A,B,C", label="Steps, in order",
                                     help="event names in order, comma-separated")
-    window_days: float = option(14.0, kind=float, interval=(0, None), ui_interval=(1, 365),
+    window_days: float = option(14, kind=float, interval=(0, None), ui_interval=(1, 365),
                                 label="Conversion window (days)",
                                 help="conversion window from the step-1 event")
     exclude: tuple[str, ...] = option((), kind=list, repeat=True, metavar="X[:i[-j]]", label="Exclusions",
@@ -153,7 +153,7 @@ class PrioritiseQuery(Query):
     NAME = "prioritise"
     FUNCTION = "analytics.prioritise:prioritise"
     SQL = ("requirements_with_evidence", "latest_analysis_run", *KanoQuery.SQL)
-    TABLES = ("requirements", "requirement_evidence", *KanoQuery.TABLES, "feedback")
+    TABLES = ("requirements", "requirement_evidence", *KanoQuery.TABLES)
 
     method: str = option("rice", choices=tuple(METHOD_LABELS), names=METHOD_LABELS, label="Method",
                          help="scoring method", message="Unknown prioritisation method {value!r}: use one of "
