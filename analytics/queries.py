@@ -134,7 +134,7 @@ class KanoQuery(Query):
     table: str = option(
         "standard", choices=tuple(KANO_TABLES), label="Evaluation table",
         names={"standard": "Standard", "pouliot": "Pouliot modification (Berger et al. 1993)"},
-        help="evaluation table (pouliot: the same answer twice is Q, except neutral/neutral)")
+        help="Pouliot: the same answer to both questions is Questionable, except neutral/neutral")
     segment: str | None = option(None, metavar="COLUMN", label="Split by segment",
                                  names={None: "Whole sample", "persona": "Persona (latest run)",
                                         "cohort": "Signup cohort"},
