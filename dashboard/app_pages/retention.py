@@ -43,7 +43,7 @@ def controls() -> RetentionQuery:
         ret = w.selectbox(RetentionQuery, "return_event", where=c[1], options=events, key="ret-return")
         breakdown = w.selectbox(RetentionQuery, "breakdown", where=c[2], key="ret-breakdown",
                                 options=[None, *(f"attr:{key}" for key in keys)],
-                                format_func=lambda b: "(none)" if b is None else f"Attribute: {b[5:]}")
+                                format_func=lambda b: "No breakdown" if b is None else f"Attribute: {b[5:]}")
         dates = c[3].date_input(w.spec(RetentionQuery, "date_from").label, (first, last), min_value=first,
                                 max_value=last, key="ret-dates")
     d_from, d_to = (dates if isinstance(dates, tuple) and len(dates) == 2 else (first, last))
