@@ -7,7 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from analytics.workspace import Workspace
-from tests.dashboard.conftest import texts
+from tests.helpers import texts
 
 
 def counts_of(path: Path) -> dict[str, int]:

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.workspace import Workspace
 from dashboard import workspaces
-from tests.dashboard.conftest import APP, texts
+from tests.helpers import APP, texts
 
 PAGES = ("data", "overview", "retention", "funnels", "personas", "themes", "kano", "prioritise", "report")
 

@@ -31,7 +31,7 @@ from analytics.pseudonymise import hmac_id
 from analytics.report import FORMATS, build_report, render_bytes
 from analytics.workspace import Workspace, open_workspace
 from dashboard.cli import main
-from tests.embeddings.conftest import FakeEncoder, insert_rows, planted_rows
+from tests.helpers import FakeEncoder, insert_rows, planted_rows
 
 CANARY = "zq-canary-77"
 EMAIL = "zq.canary@example.com"
@@ -256,7 +256,7 @@ def test_canary_uploaded_in_the_browser_leaves_no_copy(tmp_path: Path, monkeypat
     from streamlit.testing.v1 import AppTest
 
     from dashboard import uploads
-    from tests.dashboard.conftest import APP
+    from tests.helpers import APP
 
     root = tmp_path / "uploads"
     monkeypatch.setenv(uploads.ENV, str(root))
