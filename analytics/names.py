@@ -1,16 +1,50 @@
 """Names shared by the CLI, the pages, the figures and the report, declared once (docs/DESIGN.md §9).
 
-Data kinds are declared in `analytics.ingest_kinds` (table, required fields) and labelled here; the
-prioritisation method labels, the Kano category names, the period-column naming of a retention matrix
-and the one timezone check live here so that no two modules spell them differently.
+The data kinds (their table, labels, help and required fields), the prioritisation method labels, the
+Kano category names, the period-column naming of a retention matrix and the one timezone check live
+here so that no two modules spell them differently.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analytics.errors import UserLensError
+
+@dataclass(frozen=True)
+class DataKind:
+    """One kind of data a person uploads (`userlens ingest KIND FILE`, the Data page)."""
+
+    table: str  # the workspace table it lands in
+    label: str  # the table's name in a list of tables ("Kano answers")
+    short: str  # a few words after the kind's name in a picker
+    help: str  # what a file of this kind holds, for empty states and the Data page
+    required: tuple[str, ...]  # fields every row needs (DESIGN §2)
+
+
+DATA_KINDS: dict[str, DataKind] = {
+    "events": DataKind("events", "Events", "behaviour log (user, event, time)",
+                       "a behaviour log: one row per event with a user id, an event name and a timestamp",
+                       ("user_id", "event", "ts")),
+    "users": DataKind("users", "Users", "one row per user with attributes",
+                      "one row per user: user id, signup time and any attributes "
+                      "(plan, country, variant ...)",
+                      ("user_id",)),
+    "feedback": DataKind("feedback", "Feedback", "free-text feedback",
+                         "free-text feedback: text, and optionally user id, time, rating, NPS score, channel",
+                         ("text",)),
+    "kano": DataKind("kano_responses", "Kano answers", "Kano survey answers",
+                     "Kano survey answers: feature, functional and dysfunctional answer (long) or "
+                     "`<feature>_functional` / `<feature>_dysfunctional` columns (wide)",
+                     ("feature", "functional", "dysfunctional")),
+    "requirements": DataKind("requirements", "Requirements", "the backlog",
+                             "the backlog: requirement id, title, description and any of reach, impact, "
+                             "confidence, effort, business value, time criticality, risk reduction",
+                             ("req_id",)),
+}
+TABLE_LABELS: dict[str, str] = {k.table: k.label for k in DATA_KINDS.values()}
 
 #: Prioritisation method -> the label a person reads (the method codes are `prioritise.METHODS`).
 METHOD_LABELS: dict[str, str] = {

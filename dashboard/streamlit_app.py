@@ -19,6 +19,7 @@ if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
 from analytics.errors import UserLensError  # noqa: E402
+from analytics.names import TABLE_LABELS  # noqa: E402
 from dashboard import cache, workspaces  # noqa: E402
 
 st.set_page_config(page_title="UserLens", page_icon=":material/insights:", layout="wide")
@@ -96,9 +97,7 @@ def sidebar() -> None:
         st.code(ws.path, language=None, wrap_lines=True)
         settings = ws.settings()
         st.caption(f"Timezone {settings['timezone']} · weeks start on {settings['week_start'].title()}")
-        labels = {"events": "Events", "users": "Users", "feedback": "Feedback",
-                  "kano_responses": "Kano answers", "requirements": "Requirements"}
-        rows = "\n".join(f"| {labels[t]} | {n:,} |" for t, n in counts.items())
+        rows = "\n".join(f"| {TABLE_LABELS[t]} | {n:,} |" for t, n in counts.items())
         st.markdown("| Table | Rows |\n|---|---:|\n" + rows)
 
 

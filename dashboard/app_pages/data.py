@@ -16,6 +16,7 @@ from analytics.ingest import FilePlan, MappingPreview, file_sheets, guess_kind, 
 from analytics.ingest_detect import KINDS, MIN_FILL
 from analytics.ingest_dialect import DELIMITER_NAMES
 from analytics.ingest_kinds import FIELD_TYPES
+from analytics.names import DATA_KINDS
 from dashboard import cache, ui, uploads, workspaces
 from embeddings.erasure import forget_user_everywhere
 
@@ -23,8 +24,6 @@ NONE = "(not in this file)"
 CONSTANT = "(one value for every row)"
 AUTO = "detected"
 DELIMITERS = (AUTO, "comma", "semicolon", "tab", "pipe", "whitespace")
-SHORT = {"events": "behaviour log (user, event, time)", "users": "one row per user with attributes",
-         "feedback": "free-text feedback", "kano": "Kano survey answers", "requirements": "the backlog"}
 
 ui.header("Data", "Upload behaviour events, users, feedback, Kano surveys and the backlog; check what was "
           "loaded and what was rejected; set the workspace timezone and week start; erase a user.")
@@ -142,7 +141,7 @@ def file_card(upload: st.runtime.uploaded_file_manager.UploadedFile) -> FilePlan
         return None
     reading_pickers(upload.file_id, path, preview, right)
     kind = left.selectbox("This file holds", KINDS, index=KINDS.index(guess_kind(upload.name, preview)),
-                          key=f"kind-{upload.file_id}", format_func=lambda k: f"{k} — {SHORT[k]}")
+                          key=f"kind-{upload.file_id}", format_func=lambda k: f"{k} — {DATA_KINDS[k].short}")
     with ui.errors():
         preview = cache.detect(str(path), kind, delimiter=delimiter, sheet=sheet)
         return mapping_editor(upload.name, upload.file_id, path, kind, preview)
