@@ -233,7 +233,7 @@ def test_pseudonymised_canary_never_stored_raw_and_forgotten(tmp_path: Path, fak
 @pytest.mark.slow
 @pytest.mark.parametrize("pseudonymise", [False, True])
 def test_canary_with_the_real_model(tmp_path: Path, pseudonymise: bool, capsys) -> None:
-    from embeddings.encoder import default_encoder
+    from embeddings.encoders import default_encoder
 
     path = tmp_path / "ws.duckdb"
     build(path, tmp_path, default_encoder(), pseudonymise=pseudonymise)
