@@ -68,7 +68,8 @@ def workspace_picker(path: str) -> None:
           st.form("new-workspace", border=False)):
         name = st.text_input("Name", placeholder="e.g. acme-app", key="new-workspace-name",
                              help="Letters, digits, '-' and '_'; it becomes the file name.")
-        if st.form_submit_button("Create and open", type="primary", icon=":material/add:"):
+        if st.form_submit_button("Create and open", type="primary", icon=":material/add:",
+                                 key="new-workspace-create"):
             try:
                 cache.switch_workspace(workspaces.create_workspace(workspaces.folder_of(path), name))
             except UserLensError as exc:

@@ -95,3 +95,4 @@ def test_dependency_direction_and_no_streamlit_below_the_dashboard() -> None:
             assert "dashboard" not in roots, f"{name} imports the dashboard"
         if top == "analytics":
             assert "embeddings" not in roots, f"{name} imports embeddings"
+

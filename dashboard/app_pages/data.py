@@ -174,16 +174,18 @@ def upload_section() -> None:
             plans.append(plan)
     with st.form("load-form", border=False):
         c1, c2, c3 = st.columns(3)
-        tz = c1.text_input("Timezone of times without an offset", value=ws.timezone,
+        tz = c1.text_input("Timezone of times without an offset", value=ws.timezone, key="load-timezone",
                            help="Naive timestamps in the files are read in this IANA zone.")
-        pseudo = c2.checkbox("Pseudonymise", help="Store user, session and respondent ids as HMAC-SHA256 "
-                             "with this workspace's secret and redact emails, phone and ID numbers in every "
-                             "stored text (rejected lines included) before storing.")
-        replace = c3.checkbox("Replace files loaded before", help="A file with the same content (sha256) is "
-                              "refused unless this is ticked; ticking replaces the earlier batch.")
+        pseudo = c2.checkbox("Pseudonymise", key="load-pseudonymise",
+                             help="Store user, session and respondent ids as HMAC-SHA256 with this "
+                                  "workspace's secret and redact emails, phone and ID numbers in every "
+                                  "stored text (rejected lines included) before storing.")
+        replace = c3.checkbox("Replace files loaded before", key="load-replace",
+                              help="A file with the same content (sha256) is refused unless this is "
+                                   "ticked; ticking replaces the earlier batch.")
         ready = [p for p in plans if p.ready]
         go = st.form_submit_button(f"Load {len(ready)} file{'s' if len(ready) != 1 else ''}", type="primary",
-                                   disabled=not ready, icon=":material/play_arrow:")
+                                   disabled=not ready, icon=":material/play_arrow:", key="load-go")
     if go:
         load(ready, tz, pseudo, replace)
 
@@ -275,12 +277,12 @@ def settings_section() -> None:
     current = ws.settings()
     with st.form("settings-form"):
         c1, c2 = st.columns(2)
-        tz = c1.selectbox("Timezone", zones, index=zones.index(current["timezone"])
+        tz = c1.selectbox("Timezone", zones, key="settings-timezone", index=zones.index(current["timezone"])
                           if current["timezone"] in zones else zones.index("UTC"),
                           help="Days, weeks and months are calendar periods in this zone.")
-        week = c2.radio("Weeks start on", ["monday", "sunday"], horizontal=True,
+        week = c2.radio("Weeks start on", ["monday", "sunday"], horizontal=True, key="settings-week-start",
                         index=0 if current["week_start"] == "monday" else 1, format_func=str.title)
-        if st.form_submit_button("Save settings", icon=":material/save:"):
+        if st.form_submit_button("Save settings", icon=":material/save:", key="settings-save"):
             with ui.errors():
                 ws.set_setting("timezone", tz)
                 ws.set_setting("week_start", week)
@@ -296,9 +298,9 @@ def privacy_section() -> None:
                "(re-picked from the other members) and the cached embeddings of texts only they wrote. "
                "Pseudonymised ids are found from the original id. The same as `userlens forget USER`.")
     with st.form("forget-form"):
-        uid = st.text_input("User id as in your source data")
-        sure = st.checkbox("I understand this cannot be undone")
-        if st.form_submit_button("Forget this user", icon=":material/person_remove:"):
+        uid = st.text_input("User id as in your source data", key="forget-user")
+        sure = st.checkbox("I understand this cannot be undone", key="forget-sure")
+        if st.form_submit_button("Forget this user", icon=":material/person_remove:", key="forget-go"):
             if not sure:
                 st.warning("Tick the confirmation first.")
             else:

@@ -269,17 +269,17 @@ def test_canary_uploaded_in_the_browser_leaves_no_copy(tmp_path: Path, monkeypat
     at.run()
     at.file_uploader[0].set_value(("events.csv", events, "text/csv")).run()
     assert [p for p in root.rglob("*") if p.is_file()]  # on disk while the mapping is checked
-    [c for c in at.checkbox if c.label == "Pseudonymise"][0].check()
-    [b for b in at.button if b.label.startswith("Load ")][0].click().run()
+    at.checkbox(key="load-pseudonymise").check()
+    at.button(key="load-go").click().run()
     assert not at.exception
     assert [p for p in root.rglob("*") if p.is_file()] == []
     con = open_workspace(path).con
     hashed = hmac_id(open_workspace(path).secret(), CANARY)
     assert con.execute("SELECT count(*) FROM events WHERE user_id = $u", {"u": hashed}).fetchall()[0][0] == 3
     assert search_tables(con, [CANARY, *CONTACT]) == []
-    [t for t in at.text_input if t.label == "User id as in your source data"][0].input(CANARY)
-    [c for c in at.checkbox if c.label == "I understand this cannot be undone"][0].check()
-    [b for b in at.button if b.label == "Forget this user"][0].click().run()
+    at.text_input(key="forget-user").input(CANARY)
+    at.checkbox(key="forget-sure").check()
+    at.button(key="forget-go").click().run()
     assert not at.exception
     assert search_tables(open_workspace(path).con, [CANARY, hashed, *CONTACT]) == []
     open_workspace(path).close()
