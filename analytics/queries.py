@@ -56,13 +56,13 @@ class RetentionQuery(Query):
     date_from: date | None = option(
         None, kind=date, flag="--from", metavar="DATE", label="Cohorts starting between",
         help="first anchor date (YYYY-MM-DD, local); anchors are still first events over all data")
-    date_to: date | None = option(None, kind=date, flag="--to", metavar="DATE",
+    date_to: date | None = option(None, kind=date, flag="--to", metavar="DATE", page=False,
                                   help="last anchor date (inclusive)")
     breakdown: str | None = option(
-        None, metavar=BREAKDOWN_METAVAR, label="Break down by",
+        None, metavar=BREAKDOWN_METAVAR, label="Break down by", names={None: "No breakdown"},
         help="one retention matrix per value of a user attribute or of the property on each user's first "
              "start event")
-    top: int = option(10, kind=int, interval=(1, None), metavar="N", label="Values shown",
+    top: int = option(10, kind=int, interval=(1, None), metavar="N", label="Values shown", page=False,
                       help="breakdown values with their own matrix; the rest are '(other)' (default 10)",
                       message=TOP_MESSAGE)
 

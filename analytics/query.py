@@ -49,6 +49,7 @@ class Option:
     ui_interval: tuple[float, float] | None = None
     repeat: bool = False  # the CLI flag may be given several times (a list option)
     split: str | None = None  # the CLI value is split on this separator (a list option)
+    page: bool = True  # a page draws a widget for it (False: the page uses the default or another widget)
     message: str | None = None  # the error sentence, formatted with name/flag/value/lo/hi/choices
 
     def display(self, value: Any) -> str:

@@ -27,13 +27,13 @@ counted "on or after" without a date range; every other combination scans the ev
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import duckdb
 import polars as pl
 
 from analytics.activity import ensure_activity
+from analytics.errors import UserLensError
 from analytics.names import period_column, period_columns
 from analytics.periods import check_event_times, period_params
 from analytics.queries import RetentionQuery
@@ -41,33 +41,24 @@ from analytics.sqlfiles import run_sql
 
 
 
-def retention(con: duckdb.DuckDBPyConnection, *, period: str = "week", cohort: str = "first",
-              unbounded: bool = False, window: str = "calendar", periods: int = 8,
-              start_event: str | None = None, return_event: str | None = None,
-              date_from: date | str | None = None, date_to: date | str | None = None,
-              timezone: str | None = None, week_start: str | None = None) -> pl.DataFrame:
+def retention(con: duckdb.DuckDBPyConnection, *, timezone: str | None = None, week_start: str | None = None,
+              **options: Any) -> pl.DataFrame:
     """Cohort retention matrix.
 
     Parameters
     ----------
     con : duckdb.DuckDBPyConnection
         Workspace connection.
-    period : {'day', 'week', 'month'}
-        Period of rows and columns (and rolling period length: 24 h, 7 d, 30 d).
-    cohort : {'first', 'recurring'}
-        Anchor on the first start event, or on every period holding a start event.
-    unbounded : bool
-        Count a user in every column up to their latest return over all data ("on or after").
-    window : {'calendar', 'rolling'}
-        Calendar periods in the workspace zone, or fixed-length periods after each anchor.
-    periods : int
-        Number of periods after the cohort period (columns ``p1..p<periods>``).
-    start_event, return_event : str or None
-        Event names; None means any event.
-    date_from, date_to : date or ISO str or None
-        Inclusive local-date range the anchors must fall in (see the module docstring).
     timezone, week_start : str or None
         None reads the workspace settings.
+    **options
+        The options of `analytics.queries.RetentionQuery`, where they are declared and validated:
+        ``period`` ('day', 'week', 'month'; also the rolling period length: 24 h, 7 d, 30 d),
+        ``cohort`` ('first' or 'recurring'), ``unbounded`` (count a user in every column up to their
+        latest return over all data), ``window`` ('calendar' or 'rolling'), ``periods`` (columns
+        ``p1..p<periods>``), ``start_event`` / ``return_event`` (None: any event), ``date_from`` /
+        ``date_to`` (inclusive local dates the anchors fall in; see the module docstring). Each option
+        is also a ``$name`` parameter of ``retention.sql`` and ``retention_activity.sql``.
 
     Returns
     -------
@@ -75,13 +66,12 @@ def retention(con: duckdb.DuckDBPyConnection, *, period: str = "week", cohort: s
         ``cohort_start`` (Date), ``cohort_size`` (Int64), ``p0`` .. ``p<periods>`` (Int64; null
         where unobservable; ``p0`` equals the cohort size), one row per non-empty cohort.
     """
-    q = RetentionQuery(period=period, cohort=cohort, unbounded=unbounded, window=window, periods=periods,
-                       start_event=start_event, return_event=return_event, date_from=date_from,
-                       date_to=date_to)  # the one place the options are validated
-    params: dict[str, Any] = period_params(con, period=q.period, timezone=timezone, week_start=week_start)
-    params.update(cohort=q.cohort, window=q.window, n=q.periods, unbounded=q.unbounded,
-                  start_event=q.start_event, return_event=q.return_event,
-                  date_from=q.date_from, date_to=q.date_to)
+    q = RetentionQuery(**options)  # the one place the options are validated
+    if q.breakdown is not None:
+        raise UserLensError("A breakdown gives one matrix per value: use "
+                            "analytics.retention_breakdown.retention_breakdown.")
+    params: dict[str, Any] = q.matrix_params()
+    params.update(period_params(con, period=q.period, timezone=timezone, week_start=week_start))
     if q.window == "calendar" and q.start_event is None and q.return_event is None and (
             q.cohort == "first" or (q.unbounded and q.date_from is None and q.date_to is None)):
         ensure_activity(con, period=params["period"], tz=params["tz"], wshift=params["wshift"],

@@ -8,6 +8,7 @@ that depend on the data (event names, attribute keys) are passed by the page as 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -43,6 +44,23 @@ def segmented(cls: type[Query], name: str, *, key: str, where: Any = st, **kw: A
     opt = spec(cls, name)
     return where.segmented_control(opt.label, _choices(opt, None), default=opt.default, required=True,
                                    key=key, format_func=opt.display, help=opt.help or None, **kw)
+
+
+def auto(cls: type[Query], name: str, *, key: str, where: Any = st, options: Sequence[Any] | None = None,
+         **kw: Any) -> Any:
+    """The widget the declaration implies: a selectbox for choices, booleans and data-driven `options`,
+    a number input for numbers (a page draws dates and free text itself)."""
+    opt = spec(cls, name)
+    if options is not None or opt.choices is not None or opt.kind is bool:
+        return selectbox(cls, name, key=key, where=where, options=options, **kw)
+    if opt.kind in (int, float):
+        return number(cls, name, key=key, where=where, **kw)
+    raise TypeError(f"{cls.__name__}.{name} has no automatic widget: draw it on the page")
+
+
+def page_options(cls: type[Query]) -> list[str]:
+    """The options a page draws a declared widget for, in declaration order (dates excluded)."""
+    return [n for n, o in cls.options().items() if o.page and o.kind is not date]
 
 
 def number(cls: type[Query], name: str, *, key: str, where: Any = st, **kw: Any) -> Any:

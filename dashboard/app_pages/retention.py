@@ -26,31 +26,29 @@ ui.require("events")
 
 
 def controls() -> RetentionQuery:
-    """The retention options, as the declared query (analytics/queries.py builds every widget)."""
+    """The retention options as the declared query: one widget per option of `RetentionQuery` (label,
+    help, choices, default and range come from the declaration); the data supplies event names and
+    attribute keys, and the date range is one widget for ``date_from`` and ``date_to``."""
     events = [ANY, *cache.read("event_names")["event"].to_list()]
     k = cache.read("kpis").row(0, named=True)
     first, last = k["first_event"].date(), k["last_event"].date()
     keys = catalog.group_keys(cache.read("user_attribute_profile"))
+    data = {"start_event": events, "return_event": events, "breakdown": [None, *(f"attr:{a}" for a in keys)]}
+    formats = {"breakdown": lambda b: w.spec(RetentionQuery, "breakdown").display(b) if b is None
+               else f"Attribute: {b.removeprefix('attr:')}"}
+    names = w.page_options(RetentionQuery)
     with st.container(border=True):
-        c = st.columns([1, 1, 1, 1, 1])
-        period = w.selectbox(RetentionQuery, "period", where=c[0], key="ret-period")
-        cohort = w.selectbox(RetentionQuery, "cohort", where=c[1], key="ret-cohort")
-        unbounded = w.selectbox(RetentionQuery, "unbounded", where=c[2], key="ret-unbounded")
-        window = w.selectbox(RetentionQuery, "window", where=c[3], key="ret-window")
-        periods = w.number(RetentionQuery, "periods", where=c[4], key="ret-periods")
-        c = st.columns([1, 1, 1, 2])
-        start = w.selectbox(RetentionQuery, "start_event", where=c[0], options=events, key="ret-start")
-        ret = w.selectbox(RetentionQuery, "return_event", where=c[1], options=events, key="ret-return")
-        breakdown = w.selectbox(RetentionQuery, "breakdown", where=c[2], key="ret-breakdown",
-                                options=[None, *(f"attr:{key}" for key in keys)],
-                                format_func=lambda b: "No breakdown" if b is None else f"Attribute: {b[5:]}")
-        dates = c[3].date_input(w.spec(RetentionQuery, "date_from").label, (first, last), min_value=first,
-                                max_value=last, key="ret-dates")
+        slots = [c for _ in range(len(names) // 4 + 1) for c in st.columns(4)]  # room for the dates too
+        values = {name: w.auto(RetentionQuery, name, where=slot, key=f"ret-{name.replace('_', '-')}",
+                               options=data.get(name), **({"format_func": formats[name]} if name in formats
+                                                          else {}))
+                  for name, slot in zip(names, slots, strict=False)}
+        dates = slots[len(names)].date_input(w.spec(RetentionQuery, "date_from").label, (first, last),
+                                             min_value=first, max_value=last, key="ret-dates")
     d_from, d_to = (dates if isinstance(dates, tuple) and len(dates) == 2 else (first, last))
-    return RetentionQuery(period=period, cohort=cohort, unbounded=unbounded, window=window,
-                          periods=int(periods), start_event=None if start == ANY else start,
-                          return_event=None if ret == ANY else ret, date_from=d_from, date_to=d_to,
-                          breakdown=breakdown)
+    for name in ("start_event", "return_event"):
+        values[name] = None if values[name] == ANY else values[name]
+    return RetentionQuery(**values, date_from=d_from, date_to=d_to)
 
 
 def breakdown_curves(frame: pl.DataFrame, query: RetentionQuery) -> None:

@@ -65,7 +65,7 @@ def test_retention_heatmap_and_options(app: AppTest, expected: dict) -> None:
     for key, value in (("ret-cohort", "recurring"), ("ret-unbounded", True), ("ret-window", "rolling")):
         app.selectbox(key=key).select(value).run()
         assert not app.exception
-    app.selectbox(key="ret-start").select("task_created").run()
+    app.selectbox(key="ret-start-event").select("task_created").run()
     assert not app.exception
     assert "Cohort scoring" in texts(app)
     app.selectbox(key="score-by").select("attr:plan").run()

@@ -34,3 +34,22 @@ def test_breakdown_draws_one_curve_per_value(app: AppTest, sample_ws_file: Path)
         assert all((w is None and g is None) or abs(w - g) < 1e-9 for w, g in zip(want, got, strict=True))
     # the whole-population heatmap and metrics are still there below the curves
     assert "Users in cohorts" in {m.label for m in app.metric}
+
+
+def test_every_declared_option_has_its_widget(app: AppTest) -> None:
+    """The page draws one widget per option of RetentionQuery, labelled and limited by the declaration."""
+    from analytics.queries import RetentionQuery
+
+    app.switch_page("app_pages/retention.py").run()
+    assert not app.exception
+    for name, opt in RetentionQuery.options().items():
+        if not opt.page or name.startswith("date_"):
+            continue
+        key = f"ret-{name.replace('_', '-')}"
+        widget = app.selectbox(key=key) if opt.kind is not int else app.number_input(key=key)
+        assert widget.label == opt.label and widget.help == opt.help
+        if opt.choices is not None:
+            assert widget.options == [opt.display(c) for c in opt.choices]
+            assert widget.value == opt.default
+    periods = app.number_input(key="ret-periods")
+    assert (periods.min, periods.max) == RetentionQuery.options()["periods"].ui_interval

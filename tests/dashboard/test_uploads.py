@@ -85,7 +85,7 @@ class _Bytes:
 
 
 def _load_button(at: AppTest):  # noqa: ANN202
-    return [b for b in at.button if b.label.startswith("Load ")][0]
+    return at.button(key="load-go")
 
 
 def test_an_upload_leaves_the_disk_when_taken_out_loaded_or_failed(empty_app: AppTest, root: Path,
