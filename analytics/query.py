@@ -40,7 +40,6 @@ class Option:
     kind: type = str
     choices: tuple[Any, ...] | None = None
     interval: tuple[float | None, float | None] | None = None
-    nullable: bool = False
     label: str = ""
     help: str = ""
     names: Mapping[Any, str] | None = None
@@ -121,7 +120,7 @@ def _fail(name: str, opt: Option, value: Any, default: str) -> UserLensError:
 def _check(name: str, opt: Option, value: Any) -> Any:
     """Validate and normalise one value against its Option; raise a UserLensError a person can act on."""
     if value is None or (value == "" and opt.kind is not str):
-        if opt.nullable or opt.default is None:
+        if opt.default is None:  # an option whose default is None may be left unset
             return None
         raise _fail(name, opt, value, "{name} needs a value.")
     if opt.kind is bool:
@@ -132,7 +131,10 @@ def _check(name: str, opt: Option, value: Any) -> Any:
         items = [value] if isinstance(value, str) else list(value)
         return tuple(str(v) for v in items)
     if opt.kind is dict:  # kept as sorted pairs: a query is frozen and hashable
-        return tuple(sorted((str(k), float(v)) for k, v in dict(value).items())) or None
+        try:
+            return tuple(sorted((str(k), float(v)) for k, v in dict(value).items())) or None
+        except (TypeError, ValueError) as exc:
+            raise _fail(name, opt, value, "{name} must map names to numbers, not {value!r}.") from exc
     if opt.kind is str:
         value = str(value)
         if opt.choices is not None:

@@ -78,6 +78,8 @@ def test_other_declarations_validate_their_values() -> None:
         FunnelQuery(steps=("a", "b"), window_days=-1)
     assert RetentionQuery(period="WEEK", start_event="").params()["start_event"] is None
     assert PrioritiseQuery(weights={"reach": 2}).params()["weights"] == {"reach": 2.0}
+    with pytest.raises(UserLensError, match="weights must map names to numbers"):
+        PrioritiseQuery(weights={"reach": "lots"})
 
 
 def test_an_option_added_to_the_declaration_reaches_the_cli() -> None:
