@@ -264,8 +264,8 @@ def forget_user(ws: Workspace, user_id: str, *, rewrite_runs: RewriteRuns | None
         The id is empty.
     """
     ids = user_keys(ws, user_id)
-    with ws.write(*DATA_TABLES, "rejects", "persona_members", "personas", "themes", "theme_members",
-                  "requirement_evidence", "embedding_cache", "analysis_runs") as cur:
+    # Any table can hold the user (keyed rows, quotes in derived runs): every one is bumped.
+    with ws.write(*ws.tables()) as cur:
         catalogue = _catalogue(cur)
         forgotten = _collect(cur, ids)
         removed = _delete_keyed(cur, catalogue, ids)

@@ -23,7 +23,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 import polars as pl
@@ -37,6 +36,7 @@ from analytics.ingest_load import (DEFAULT_MAX_REJECT_SHARE, LoadRequest, cleanu
                                    sample_notes, time_rules, wide_pairs)
 from analytics.ingest_read import open_with_sample
 from analytics.ingest_xlsx import sheet_names
+from analytics.names import check_timezone
 from analytics.sqlfiles import run_sql
 from analytics.workspace import Workspace
 
@@ -241,11 +241,7 @@ def ingest_file(ws: Workspace, kind: str, path: str | Path, *, mapping: dict[str
     check_kind(kind)
     path = Path(path).expanduser()
     tz = timezone or ws.timezone
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise UserLensError(f"Unknown timezone {tz!r}: use an IANA name such as 'Europe/Berlin' "
-                            "or 'UTC'.") from exc
+    check_timezone(tz)
     if not 0 <= max_reject_share <= 1:
         raise UserLensError(f"--max-reject-share must be between 0 and 1, got {max_reject_share}.")
     window = allow_dates if isinstance(allow_dates, tuple) else parse_date_window(allow_dates)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from analytics.errors import InputFileError, UserLensError
+from analytics.names import DATA_KINDS
 
 _USER = ("userid", "user", "uid", "userpseudoid", "customerid", "customer", "distinctid", "personid",
          "memberid", "accountid", "clientid", "visitorid", "reviewerid", "用户id", "用户", "用户编号")
@@ -70,13 +71,7 @@ FIELD_CANDIDATES: dict[str, dict[str, tuple[str, ...]]] = {
         "risk_reduction": ("riskreduction", "riskreductionopportunityenablement", "rroe", "rr"),
     },
 }
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "events": ("user_id", "event", "ts"),
-    "users": ("user_id",),
-    "feedback": ("text",),
-    "kano": ("feature", "functional", "dysfunctional"),
-    "requirements": ("req_id",),
-}
+REQUIRED: dict[str, tuple[str, ...]] = {kind: k.required for kind, k in DATA_KINDS.items()}
 KINDS = tuple(FIELD_CANDIDATES)
 MIN_FILL = 0.5  # a mapped column filled in less of the sampled rows is avoided and warned about
 # File-name words that say what a file holds, tried in order before its columns are looked at.

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from analytics.ingest_detect import REQUIRED
 from analytics.ingest_repair import FORMULA, RAW, REASON
 from analytics.kano_answers import BLANKS, IMPORTANCE_RANGE, IMPORTANCE_SQL, NORMALISE_SQL
+from analytics.names import DATA_KINDS
 from analytics.pseudonymise import hmac_sql, redact_sql
 from analytics.sqlfiles import quote_ident, quote_literal
 
@@ -32,8 +33,7 @@ FIELD_TYPES: dict[str, dict[str, str]] = {
                      "reach": "num", "impact": "num", "confidence": "num", "effort": "num", "cost": "num",
                      "business_value": "num", "time_criticality": "num", "risk_reduction": "num"},
 }
-TABLES = {"events": "events", "users": "users", "feedback": "feedback", "kano": "kano_responses",
-          "requirements": "requirements"}
+TABLES = {kind: k.table for kind, k in DATA_KINDS.items()}
 EXTRA_COLUMN = {"events": "properties", "users": "attributes", "feedback": "properties",
                 "kano": "attributes", "requirements": "properties"}
 UPSERT_KEY = {"users": "user_id", "requirements": "req_id"}

@@ -31,6 +31,7 @@ import polars as pl
 
 from analytics.errors import UserLensError
 from analytics.kano_tables import CATEGORIES, table_cells
+from analytics.queries import KanoQuery
 from analytics.sqlfiles import run_sql
 
 #: Order used to break ties between equally frequent categories.
@@ -76,15 +77,12 @@ def kano_results(con: duckdb.DuckDBPyConnection, *, table: str = "standard", seg
         One row per (segment, feature), columns as in ``KANO_SCHEMA``; ``segment`` is null when
         unsegmented. Empty when the workspace holds no Kano answers.
     """
-    if tie_break_threshold is not None and not 0 <= tie_break_threshold <= 1:
-        raise UserLensError(
-            f"tie_break_threshold {tie_break_threshold} must be a share between 0 and 1 (e.g. 0.05)."
-        )
-    params = _segment_params(con, segment)
-    counts = run_sql(con, "kano_answers_by_feature", cells=table_cells(table), **params)
+    q = KanoQuery(table=table, segment=segment, tie_break_threshold=tie_break_threshold)  # validated once
+    params = _segment_params(con, q.segment)
+    counts = run_sql(con, "kano_answers_by_feature", cells=table_cells(q.table), **params)
     if counts.height and counts["invalid"].sum() > 0:
         _raise_invalid(con)
-    rows = [_summarise(r, tie_break_threshold) for r in counts.iter_rows(named=True)]
+    rows = [_summarise(r, q.tie_break_threshold) for r in counts.iter_rows(named=True)]
     return pl.DataFrame(rows, schema=KANO_SCHEMA, orient="row") if rows else pl.DataFrame(schema=KANO_SCHEMA)
 
 

@@ -25,11 +25,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
 from analytics.errors import UserLensError
+from analytics.names import check_timezone
 from analytics.sqlfiles import run_sql
 
 PERIODS = ("day", "week", "month")
@@ -37,8 +37,6 @@ WEEK_STARTS = ("monday", "sunday")
 DAY_US = 86_400_000_000
 EVENT_TIME_RANGE = (datetime(2, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC))
 ROLLING_LENGTH_US = {"day": DAY_US, "week": 7 * DAY_US, "month": 30 * DAY_US}
-_UTC_ALIASES = {"utc", "etc/utc", "etc/uct", "uct", "zulu", "etc/zulu", "universal", "etc/universal",
-                "gmt", "etc/gmt", "greenwich", "etc/greenwich", "gmt0", "etc/gmt0", "gmt+0", "gmt-0"}
 
 
 def check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
@@ -70,16 +68,7 @@ def resolve_settings(con: duckdb.DuckDBPyConnection, timezone: str | None = None
             "SELECT key, value FROM settings WHERE key IN ('timezone', 'week_start')").fetchall())
         timezone = timezone if timezone is not None else stored.get("timezone", "UTC")
         week_start = week_start if week_start is not None else stored.get("week_start", "monday")
-    if str(timezone).lower() in _UTC_ALIASES:
-        timezone = "UTC"
-    else:
-        try:
-            ZoneInfo(str(timezone))
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise UserLensError(
-                f"Unknown timezone {timezone!r}: use an IANA name such as 'Europe/Berlin' or 'UTC'."
-            ) from exc
-    return str(timezone), check_choice("week_start", week_start, WEEK_STARTS)
+    return check_timezone(timezone), check_choice("week_start", week_start, WEEK_STARTS)
 
 
 def week_shift(week_start: str) -> int:

@@ -14,9 +14,10 @@ import duckdb
 import polars as pl
 
 from analytics.errors import UserLensError
+from analytics.names import METHOD_LABELS
 from analytics.prioritise_inputs import gather_inputs
 
-METHODS: tuple[str, ...] = ("rice", "ice", "wsjf", "value-effort", "weighted", "kano")
+METHODS: tuple[str, ...] = tuple(METHOD_LABELS)
 MIN_EFFORT = 0.5
 KANO_CLASS_WEIGHTS: dict[str, float] = {"M": 4.0, "O": 3.0, "A": 2.0, "I": 1.0}
 #: Default weights per method. RICE/ICE/value-effort: exponents of the factors (1 = the plain

@@ -27,7 +27,6 @@ counted "on or after" without a date range; every other combination scans the ev
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import duckdb
@@ -35,39 +34,31 @@ import polars as pl
 
 from analytics.activity import ensure_activity
 from analytics.errors import UserLensError
-from analytics.periods import check_choice, check_event_times, period_params, to_date
+from analytics.names import period_column, period_columns
+from analytics.periods import check_event_times, period_params
+from analytics.queries import RetentionQuery
 from analytics.sqlfiles import run_sql
 
-MAX_PERIODS = 400
 
 
-def retention(con: duckdb.DuckDBPyConnection, *, period: str = "week", cohort: str = "first",
-              unbounded: bool = False, window: str = "calendar", periods: int = 8,
-              start_event: str | None = None, return_event: str | None = None,
-              date_from: date | str | None = None, date_to: date | str | None = None,
-              timezone: str | None = None, week_start: str | None = None) -> pl.DataFrame:
+def retention(con: duckdb.DuckDBPyConnection, *, timezone: str | None = None, week_start: str | None = None,
+              **options: Any) -> pl.DataFrame:
     """Cohort retention matrix.
 
     Parameters
     ----------
     con : duckdb.DuckDBPyConnection
         Workspace connection.
-    period : {'day', 'week', 'month'}
-        Period of rows and columns (and rolling period length: 24 h, 7 d, 30 d).
-    cohort : {'first', 'recurring'}
-        Anchor on the first start event, or on every period holding a start event.
-    unbounded : bool
-        Count a user in every column up to their latest return over all data ("on or after").
-    window : {'calendar', 'rolling'}
-        Calendar periods in the workspace zone, or fixed-length periods after each anchor.
-    periods : int
-        Number of periods after the cohort period (columns ``p1..p<periods>``).
-    start_event, return_event : str or None
-        Event names; None means any event.
-    date_from, date_to : date or ISO str or None
-        Inclusive local-date range the anchors must fall in (see the module docstring).
     timezone, week_start : str or None
         None reads the workspace settings.
+    **options
+        The options of `analytics.queries.RetentionQuery`, where they are declared and validated:
+        ``period`` ('day', 'week', 'month'; also the rolling period length: 24 h, 7 d, 30 d),
+        ``cohort`` ('first' or 'recurring'), ``unbounded`` (count a user in every column up to their
+        latest return over all data), ``window`` ('calendar' or 'rolling'), ``periods`` (columns
+        ``p1..p<periods>``), ``start_event`` / ``return_event`` (None: any event), ``date_from`` /
+        ``date_to`` (inclusive local dates the anchors fall in; see the module docstring). Each option
+        is also a ``$name`` parameter of ``retention.sql`` and ``retention_activity.sql``.
 
     Returns
     -------
@@ -75,31 +66,26 @@ def retention(con: duckdb.DuckDBPyConnection, *, period: str = "week", cohort: s
         ``cohort_start`` (Date), ``cohort_size`` (Int64), ``p0`` .. ``p<periods>`` (Int64; null
         where unobservable; ``p0`` equals the cohort size), one row per non-empty cohort.
     """
-    cohort = check_choice("cohort", cohort, ("first", "recurring"))
-    window = check_choice("window", window, ("calendar", "rolling"))
-    if not isinstance(periods, int) or not 0 <= periods <= MAX_PERIODS:
-        raise UserLensError(f"periods must be a whole number from 0 to {MAX_PERIODS}, not {periods!r}.")
-    d_from, d_to = to_date(date_from, "--from"), to_date(date_to, "--to")
-    if d_from and d_to and d_from > d_to:
-        raise UserLensError(f"The date range is empty: --from {d_from} is after --to {d_to}.")
-    params: dict[str, Any] = period_params(con, period=period, timezone=timezone, week_start=week_start)
-    params.update(cohort=cohort, window=window, n=periods, unbounded=bool(unbounded),
-                  start_event=start_event or None, return_event=return_event or None,
-                  date_from=d_from, date_to=d_to)
-    if window == "calendar" and params["start_event"] is None and params["return_event"] is None and (
-            cohort == "first" or (unbounded and d_from is None and d_to is None)):
+    q = RetentionQuery(**options)  # the one place the options are validated
+    if q.breakdown is not None:
+        raise UserLensError("A breakdown gives one matrix per value: use "
+                            "analytics.retention_breakdown.retention_breakdown.")
+    params: dict[str, Any] = q.matrix_params()
+    params.update(period_params(con, period=q.period, timezone=timezone, week_start=week_start))
+    if q.window == "calendar" and q.start_event is None and q.return_event is None and (
+            q.cohort == "first" or (q.unbounded and q.date_from is None and q.date_to is None)):
         ensure_activity(con, period=params["period"], tz=params["tz"], wshift=params["wshift"],
                         neighbours=False)
         long = run_sql(con, "retention_activity", **params)
     else:
         check_event_times(con)
         long = run_sql(con, "retention", **params)
-    return _wide(long, periods)
+    return _wide(long, q.periods)
 
 
 def _wide(long: pl.DataFrame, periods: int) -> pl.DataFrame:
     """Pivot (cohort_start, cohort_size, k, users) into p0..pN columns."""
-    columns = [f"p{k}" for k in range(periods + 1)]
+    columns = [period_column(k) for k in range(periods + 1)]
     schema = {"cohort_start": pl.Date, "cohort_size": pl.Int64, **{c: pl.Int64 for c in columns}}
     if long.is_empty():
         return pl.DataFrame(schema=schema)
@@ -110,10 +96,6 @@ def _wide(long: pl.DataFrame, periods: int) -> pl.DataFrame:
     return wide.select(
         pl.col("cohort_start").cast(pl.Date), pl.col("cohort_size").cast(pl.Int64),
         *[pl.col(c).cast(pl.Int64) for c in columns])
-
-
-def _period_columns(frame: pl.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c.startswith("p") and c[1:].isdigit()]
 
 
 def retention_percent(frame: pl.DataFrame) -> pl.DataFrame:
@@ -130,7 +112,7 @@ def retention_percent(frame: pl.DataFrame) -> pl.DataFrame:
         Same shape; ``p*`` columns are Float64 percentages.
     """
     return frame.with_columns(
-        [(pl.col(c) * 100.0 / pl.col("cohort_size")).alias(c) for c in _period_columns(frame)])
+        [(pl.col(c) * 100.0 / pl.col("cohort_size")).alias(c) for c in period_columns(frame)])
 
 
 def retention_average(frame: pl.DataFrame) -> pl.DataFrame:
@@ -148,7 +130,7 @@ def retention_average(frame: pl.DataFrame) -> pl.DataFrame:
     polars.DataFrame
         One row: ``cohort_size`` (total users) and ``p*`` percentages (null when no row observes it).
     """
-    cols = _period_columns(frame)
+    cols = period_columns(frame)
     out: dict[str, Any] = {"cohort_size": int(frame["cohort_size"].sum()) if frame.height else 0}
     for c in cols:
         seen = frame.filter(pl.col(c).is_not_null())
@@ -165,7 +147,7 @@ def retention_json(frame: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
     dict
         ``{"rows": [{"cohort_start": ISO date, "cohort_size": n, "counts": [c0, c1, ... null]}]}``.
     """
-    cols = _period_columns(frame)
+    cols = period_columns(frame)
     return {"rows": [
         {"cohort_start": row["cohort_start"].isoformat(), "cohort_size": int(row["cohort_size"]),
          "counts": [None if row[c] is None else int(row[c]) for c in cols]}

@@ -101,6 +101,31 @@ def retention_breakdown(con: duckdb.DuckDBPyConnection, *, breakdown: str | Brea
     return pl.concat(frames)
 
 
+def retention_query(con: duckdb.DuckDBPyConnection, *, breakdown: str | Breakdown | None = None,
+                    top: int = 10, **options: Any) -> pl.DataFrame:
+    """`analytics.queries.RetentionQuery`'s function: the matrix, or one per breakdown value when named.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Workspace connection.
+    breakdown : str or Breakdown or None
+        ``attr:KEY`` or ``prop:KEY``; None gives the plain :func:`analytics.retention.retention` matrix.
+    top : int
+        Values with their own matrix (breakdown only).
+    **options
+        Any :func:`analytics.retention.retention` option.
+
+    Returns
+    -------
+    polars.DataFrame
+        The retention matrix, with a leading ``breakdown`` column when a breakdown is named.
+    """
+    if parse_breakdown(breakdown) is None:
+        return retention(con, **options)
+    return retention_breakdown(con, breakdown=breakdown, top=top, **options)
+
+
 def retention_breakdown_average(frame: pl.DataFrame) -> pl.DataFrame:
     """One curve per value: the size-weighted average row of each value's matrix (percentages)."""
     rows = [retention_average(part.drop("breakdown")).select(pl.lit(name).alias("breakdown"), pl.all())

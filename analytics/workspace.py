@@ -13,15 +13,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
 from analytics.errors import UserLensError
 from analytics.migrations import MIGRATIONS
+from analytics.names import check_timezone
 
 DEFAULT_WORKSPACE = Path.home() / ".userlens" / "workspace.duckdb"
 DATA_TABLES = ("events", "users", "feedback", "kano_responses", "requirements")
+BOOKKEEPING_TABLES = frozenset({"table_versions", "schema_migrations"})
 DEFAULT_SETTINGS = {"timezone": "UTC", "week_start": "monday"}
 _OPEN: dict[str, Workspace] = {}
 _OPEN_LOCK = threading.Lock()
@@ -132,19 +133,14 @@ class Workspace:
     def set_setting(self, key: str, value: str) -> None:
         """Validate and store a setting; period results depend on it, so it bumps every version."""
         if key == "timezone":
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise UserLensError(
-                    f"Unknown timezone {value!r}: use an IANA name such as 'Europe/Berlin' or 'UTC'."
-                ) from exc
+            check_timezone(value)
         elif key == "week_start":
             value = value.lower()
             if value not in ("monday", "sunday"):
                 raise UserLensError(f"week_start must be 'monday' or 'sunday', not {value!r}.")
         elif not key.startswith("_"):
             raise UserLensError(f"Unknown setting {key!r}: the settings are timezone and week_start.")
-        with self.write(*DATA_TABLES) as cur:
+        with self.write(*DATA_TABLES, "settings") as cur:
             cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [key, value])
 
     @property
@@ -165,10 +161,18 @@ class Workspace:
             self.con.execute("INSERT OR IGNORE INTO settings VALUES ('_hmac_secret', ?)", [value])
         return bytes.fromhex(_first_row(self.con, "SELECT value FROM settings WHERE key = '_hmac_secret'")[0])
 
+    def tables(self) -> tuple[str, ...]:
+        """Every base table of the workspace, bookkeeping (versions, migrations) excluded, sorted."""
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' ORDER BY table_name").fetchall()
+        return tuple(r[0] for r in rows if r[0] not in BOOKKEEPING_TABLES)
+
     def versions(self) -> dict[str, int]:
-        """Data version per table: a cache key that changes only when that table changes."""
+        """Data version of every table (0 before its first write): a cache key that changes only when
+        that table changes (`write` bumps the tables it names)."""
         rows = dict(self.con.execute("SELECT name, version FROM table_versions").fetchall())
-        return {t: int(rows.get(t, 0)) for t in (*DATA_TABLES, "personas", "themes", "requirement_evidence")}
+        return {t: int(rows.get(t, 0)) for t in sorted({*self.tables(), *rows})}
 
     def row_counts(self) -> dict[str, int]:
         """Row count of each data table."""

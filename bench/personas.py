@@ -69,7 +69,7 @@ def bench_kmeans(n: int, dim: int, k: int, devices: list[str]) -> list[dict]:
 def bench_embedding(texts: list[str]) -> dict:
     from analytics.workspace import Workspace
     from embeddings.cache import embed_texts
-    from embeddings.encoder import default_encoder
+    from embeddings.encoders import default_encoder
 
     enc = default_encoder(texts[:100])
     enc.encode(["warm up the model"])
@@ -88,7 +88,7 @@ def bench_quality(texts: list[str], labels: list[str]) -> dict:
 
     from analytics.workspace import Workspace
     from embeddings.cache import embed_texts
-    from embeddings.encoder import default_encoder
+    from embeddings.encoders import default_encoder
     from embeddings.kmeans import KMeans
 
     ws = Workspace(":memory:")

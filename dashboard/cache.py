@@ -20,33 +20,36 @@ from typing import Any
 
 import streamlit as st
 
-from analytics import catalog, cohorts, correlation, engagement, eventspec, experiment, funnel, kano
-from analytics import lifecycle, prioritise, stepmatrix
+from analytics import catalog, cohorts, correlation, engagement, eventspec, experiment, lifecycle
 from analytics import paths as paths_mod
-from analytics import retention as retention_mod
+from analytics import stepmatrix
 from analytics import sensitivity as sensitivity_mod
 from analytics.ingest import MappingPreview, detect_mapping, list_batches, rejects_for
+from analytics.queries import FunnelQuery, KanoQuery, PrioritiseQuery, RetentionQuery
+from analytics.query import Query
 from analytics.workspace import Workspace, open_workspace
 from dashboard import uploads, workspaces
 from embeddings.store import latest_persona_map, latest_personas, latest_themes
 
 _EVENTS = ("events",)
 _ALL = ("events", "users", "feedback", "kano_responses", "requirements")
-_PRIORITY = ("requirements", "kano_responses", "users", "feedback", "requirement_evidence", "personas")
+
+# The declared metrics (analytics/queries.py): read by name, keyed on exactly the tables they declare.
+DECLARED: dict[str, type[Query]] = {"retention": RetentionQuery, "funnel": FunnelQuery,
+                                    "kano_results": KanoQuery, "prioritise": PrioritiseQuery}
 
 # name -> (function of (con, **params), tables whose versions key its cache)
 READS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
+    **{name: (cls.function(), cls.TABLES) for name, cls in DECLARED.items()},
     "kpis": (engagement.kpis, _EVENTS),
     "session_kpis": (engagement.session_kpis, _EVENTS),
     "dau_wau_mau": (engagement.dau_wau_mau, _EVENTS),
     "power_users": (engagement.power_users, _EVENTS),
     "lifecycle": (lifecycle.lifecycle, _EVENTS),
-    "retention": (retention_mod.retention, _EVENTS),
     "event_names": (catalog.event_names, _EVENTS),
     "user_attribute_keys": (catalog.user_attribute_keys, ("users",)),
     "user_attribute_profile": (catalog.user_attribute_profile, ("events", "users")),
     "cohort_scores": (cohorts.cohort_scores, ("events", "users", "personas")),
-    "funnel": (funnel.funnel, _EVENTS),
     # journeys (Journeys page, funnel options): grouping rules travel as GroupRule dataclasses
     "grouped_event_names": (eventspec.grouped_event_names, _EVENTS),
     "event_property_keys": (catalog.event_property_keys, _EVENTS),
@@ -56,10 +59,8 @@ READS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "correlation": (correlation.correlation, ("events", "users")),
     "correlation_population": (correlation.target_users, _EVENTS),
     "experiment": (experiment.experiment, ("events", "users")),
-    "kano_results": (kano.kano_results, ("kano_responses", "users", "events", "personas")),
     "kano_segment_keys": (catalog.kano_segment_keys, ("kano_responses", "users")),
-    "prioritise": (prioritise.prioritise, _PRIORITY),
-    "sensitivity": (sensitivity_mod.sensitivity, _PRIORITY),
+    "sensitivity": (sensitivity_mod.sensitivity, PrioritiseQuery.TABLES),
     "evidence_quotes": (catalog.evidence_quotes, ("requirement_evidence", "feedback")),
     "latest_personas": (latest_personas, ("personas",)),
     # members too: forgetting a user (right to erasure) removes their dot from the map
@@ -130,9 +131,19 @@ def read(name: str, **params: Any) -> Any:
     Any
         What the function returns (usually a polars DataFrame).
     """
+    if name in DECLARED:
+        return query(DECLARED[name](**params))
     ws = workspace()
     _, tables = READS[name]
     return _cached(name, ws.path, key(ws, tables), params)
+
+
+def query(q: Query) -> Any:
+    """A declared metric (`analytics.queries`) on this app's workspace, cached on the versions of exactly
+    the tables its declaration lists (the query was validated when it was built)."""
+    ws = workspace()
+    name = next(n for n, cls in DECLARED.items() if isinstance(q, cls))
+    return _cached(name, ws.path, key(ws, q.TABLES), q.params())
 
 
 def row_counts() -> dict[str, int]:

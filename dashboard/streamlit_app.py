@@ -19,6 +19,7 @@ if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
 from analytics.errors import UserLensError  # noqa: E402
+from analytics.names import TABLE_LABELS  # noqa: E402
 from dashboard import cache, workspaces  # noqa: E402
 
 st.set_page_config(page_title="UserLens", page_icon=":material/insights:", layout="wide")
@@ -68,7 +69,8 @@ def workspace_picker(path: str) -> None:
           st.form("new-workspace", border=False)):
         name = st.text_input("Name", placeholder="e.g. acme-app", key="new-workspace-name",
                              help="Letters, digits, '-' and '_'; it becomes the file name.")
-        if st.form_submit_button("Create and open", type="primary", icon=":material/add:"):
+        if st.form_submit_button("Create and open", type="primary", icon=":material/add:",
+                                 key="new-workspace-create"):
             try:
                 cache.switch_workspace(workspaces.create_workspace(workspaces.folder_of(path), name))
             except UserLensError as exc:
@@ -97,9 +99,7 @@ def sidebar() -> None:
         st.code(ws.path, language=None, wrap_lines=True)
         settings = ws.settings()
         st.caption(f"Timezone {settings['timezone']} · weeks start on {settings['week_start'].title()}")
-        labels = {"events": "Events", "users": "Users", "feedback": "Feedback",
-                  "kano_responses": "Kano answers", "requirements": "Requirements"}
-        rows = "\n".join(f"| {labels[t]} | {n:,} |" for t, n in counts.items())
+        rows = "\n".join(f"| {TABLE_LABELS[t]} | {n:,} |" for t, n in counts.items())
         st.markdown("| Table | Rows |\n|---|---:|\n" + rows)
 
 

@@ -17,20 +17,12 @@ import streamlit as st
 
 from analytics import tabular
 from analytics.errors import UserLensError
+from analytics.names import DATA_KINDS
 from dashboard import cache, display, workspaces
 
-# What each kind of data is, for empty states and the Data page.
-KIND_HELP: dict[str, str] = {
-    "events": "a behaviour log: one row per event with a user id, an event name and a timestamp",
-    "users": "one row per user: user id, signup time and any attributes (plan, country, variant ...)",
-    "feedback": "free-text feedback: text, and optionally user id, time, rating, NPS score, channel",
-    "kano": "Kano survey answers: feature, functional and dysfunctional answer (long) or "
-            "`<feature>_functional` / `<feature>_dysfunctional` columns (wide)",
-    "requirements": "the backlog: requirement id, title, description and any of reach, impact, "
-                    "confidence, effort, business value, time criticality, risk reduction",
-}
-TABLE_OF_KIND = {"events": "events", "users": "users", "feedback": "feedback", "kano": "kano_responses",
-                 "requirements": "requirements"}
+# What each kind of data is, for empty states and the Data page (declared in analytics/names.py).
+KIND_HELP: dict[str, str] = {kind: k.help for kind, k in DATA_KINDS.items()}
+TABLE_OF_KIND: dict[str, str] = {kind: k.table for kind, k in DATA_KINDS.items()}
 
 
 def header(title: str, caption: str) -> None:

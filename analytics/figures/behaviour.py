@@ -7,14 +7,11 @@ import plotly.graph_objects as go
 import polars as pl
 
 from analytics.figures.palette import colour
+from analytics.names import period_columns
 from analytics.retention import retention_average, retention_percent
 
 LIFECYCLE_COLOURS = {"new": "#2ca02c", "returning": "#1f77b4", "resurrecting": "#9467bd",
                      "dormant": "#d62728"}
-
-
-def _period_columns(frame: pl.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c.startswith("p") and c[1:].isdigit()]
 
 
 def retention_heatmap(frame: pl.DataFrame, *, period: str = "week") -> go.Figure:
@@ -31,7 +28,7 @@ def retention_heatmap(frame: pl.DataFrame, *, period: str = "week") -> go.Figure
     -------
     plotly.graph_objects.Figure
     """
-    cols = _period_columns(frame)
+    cols = period_columns(frame)
     pct = retention_percent(frame)
     z = [[row[c] for c in cols] for row in pct.iter_rows(named=True)]
     counts = [[row[c] for c in cols] for row in frame.iter_rows(named=True)]
@@ -63,7 +60,7 @@ def retention_curves(frame: pl.DataFrame, *, period: str = "week", max_cohorts: 
     -------
     plotly.graph_objects.Figure
     """
-    cols = _period_columns(frame)
+    cols = period_columns(frame)
     xs = [int(c[1:]) for c in cols]
     fig = go.Figure()
     for i, row in enumerate(retention_percent(frame).tail(max_cohorts).iter_rows(named=True)):

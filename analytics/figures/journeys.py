@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from analytics.figures.palette import CATEGORICAL
+from analytics.names import period_columns
 
 OTHER_LABEL = "other"
 OTHER_COLOUR = "#b0b0b0"
@@ -181,7 +182,7 @@ def funnel_breakdown_bars(frame: pl.DataFrame) -> go.Figure:
 
 def retention_breakdown_curves(average: pl.DataFrame, *, period: str = "week") -> go.Figure:
     """One retention curve per breakdown value (an ``analytics.retention_breakdown`` average frame)."""
-    cols = [c for c in average.columns if c.startswith("p") and c[1:].isdigit()]
+    cols = period_columns(average)
     fig = go.Figure()
     for row in average.iter_rows(named=True):
         fig.add_trace(go.Scatter(x=[int(c[1:]) for c in cols], y=[row[c] for c in cols], mode="lines+markers",

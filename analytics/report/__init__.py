@@ -14,7 +14,8 @@ from typing import Any
 import duckdb
 
 from analytics.errors import UserLensError
-from analytics.report.model import Report, build_report
+from analytics.report.builder import build_report
+from analytics.report.model import Report
 
 #: Format -> (file extension, MIME type).
 FORMATS: dict[str, tuple[str, str]] = {

@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 from html import escape
 
-from analytics.report.model import KANO_NAMES, Report
+from analytics.names import KANO_NAMES
+from analytics.report.model import Report
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans', 'DejaVu Sans', sans-serif"
 QUADRANT_COLOURS = {

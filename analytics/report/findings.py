@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from analytics.report.model import Report
+from analytics.names import KANO_NAMES
+from analytics.report.model import Report
 
 KANO_ORDER = ("M", "O", "A", "I", "R", "Q")
 
@@ -142,6 +141,4 @@ def _backlog_findings(report: Report) -> list[str]:
 
 
 def _kano_label(code: str) -> str:
-    from analytics.report.model import KANO_NAMES
-
     return KANO_NAMES.get(code, code)

@@ -17,7 +17,8 @@ from markupsafe import Markup
 
 from analytics.report.charts import kano_svg, ranking_svg, value_effort_svg
 from analytics.report.findings import fmt_number
-from analytics.report.model import KANO_NAMES, Report
+from analytics.names import KANO_NAMES
+from analytics.report.model import Report
 
 LABELS: dict[str, str] = {
     "confidence": "conf.",

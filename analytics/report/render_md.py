@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 from analytics.report.findings import fmt_number, plural
-from analytics.report.model import KANO_NAMES, Report
+from analytics.names import KANO_NAMES
+from analytics.report.model import Report
 from analytics.report.render_html import derivation_items
 from analytics.report.safety import markdown_text
 

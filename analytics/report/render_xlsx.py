@@ -11,7 +11,8 @@ from typing import Any
 
 import xlsxwriter
 
-from analytics.report.model import KANO_NAMES, Report
+from analytics.names import KANO_NAMES
+from analytics.report.model import Report
 from analytics.report.render_tabular import ranking_rows
 from analytics.tabular import XLSX_OPTIONS, neutralise, write_xlsx_cell
 

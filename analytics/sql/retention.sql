@@ -1,9 +1,9 @@
--- purpose: retention matrix in long form: one row per (cohort, period k = 0..$n) with the cohort size and
+-- purpose: retention matrix in long form: one row per (cohort, period k = 0..$periods) with the cohort size and
 -- the users who returned in period k (NULL where that period ends after the last event in the data).
 -- Calendar periods are local (workspace zone $tz, weeks shifted by $wshift; the macros of migration 6); rolling
 -- period k after an anchor t0 is [t0 + k*len, t0 + (k+1)*len). Branches guarded by a parameter are pruned by
 -- DuckDB, so each (cohort, window) combination runs only its own plan. Unbounded counts look at every return over
--- all data (a user's latest return decides), bounded ones only at periods 1..$n. Calendar periods with any start
+-- all data (a user's latest return decides), bounded ones only at periods 1..$periods. Calendar periods with any start
 -- and return event read the activity table instead (retention_activity.sql).
 WITH
 ev AS NOT MATERIALIZED (  -- each event with its local day number
@@ -44,22 +44,22 @@ return_periods AS (  -- cohort=recurring, calendar: each user's periods holding 
     WHERE $cohort = 'recurring' AND $window = 'calendar'
       AND ($return_event IS NULL OR event = $return_event)
 ),
-hits AS (  -- distinct (user, cohort row, k >= 1) with a return event in period k (k <= $n unless unbounded)
+hits AS (  -- distinct (user, cohort row, k >= 1) with a return event in period k (k <= $periods unless unbounded)
     SELECT DISTINCT a.user_id, a.cohort_p, period_number(e.dnum, $period, $wshift) - a.cohort_p AS k
     FROM anchors a JOIN ev e ON e.user_id = a.user_id
     WHERE $cohort = 'first' AND $window = 'calendar' AND ($return_event IS NULL OR e.event = $return_event)
-      AND k >= 1 AND ($unbounded OR k <= $n)
+      AND k >= 1 AND ($unbounded OR k <= $periods)
     UNION ALL
     SELECT a.user_id, a.cohort_p, r.pnum - a.cohort_p AS k
     FROM anchors a JOIN return_periods r ON r.user_id = a.user_id
     WHERE $cohort = 'recurring' AND $window = 'calendar'
-      AND r.pnum > a.cohort_p AND ($unbounded OR r.pnum <= a.cohort_p + $n)
+      AND r.pnum > a.cohort_p AND ($unbounded OR r.pnum <= a.cohort_p + $periods)
     UNION ALL
     SELECT DISTINCT a.user_id, a.cohort_p, (epoch_us(e.ts) - epoch_us(a.anchor)) // $len_us AS k
     FROM anchors a JOIN events e ON e.user_id = a.user_id
     WHERE $window = 'rolling' AND ($return_event IS NULL OR e.event = $return_event)
       AND e.ts >= a.anchor + to_microseconds($len_us)
-      AND ($unbounded OR e.ts < a.anchor + to_microseconds($len_us * ($n + 1)))
+      AND ($unbounded OR e.ts < a.anchor + to_microseconds($len_us * ($periods + 1)))
 ),
 cohorts AS (
     SELECT cohort_p, count(*) AS cohort_size, max(anchor) AS last_anchor
@@ -68,7 +68,7 @@ cohorts AS (
 ),
 cells AS (
     SELECT c.cohort_p, c.cohort_size, c.last_anchor, r.k
-    FROM cohorts c CROSS JOIN range(0, $n + 1) r(k)
+    FROM cohorts c CROSS JOIN range(0, $periods + 1) r(k)
 ),
 bounded AS (
     SELECT cohort_p, k, count(*) AS users

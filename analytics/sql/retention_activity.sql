@@ -1,5 +1,5 @@
 -- purpose: retention matrix for calendar periods with any event as start and return event, read from the activity
--- build of $period (analytics/activity.py), in the long form of retention.sql: one row per (cohort, k = 0..$n).
+-- build of $period (analytics/activity.py), in the long form of retention.sql: one row per (cohort, k = 0..$periods).
 -- cohort=first: a user's row is their first active period; k counts users active in period row + k (bounded) or
 -- whose last active period is row + k or later (unbounded, over all data); a date range selects the users whose
 -- first local day falls in it. cohort=recurring (unbounded, no date range; the other forms need pairs of periods
@@ -21,14 +21,14 @@ cohorts AS (
 bounded AS (  -- cohort=first: every active period of a user after their first one is a return
     SELECT first_p AS cohort_p, pnum - first_p AS k, sum(users) AS users
     FROM act
-    WHERE NOT $unbounded AND $cohort = 'first' AND pnum - first_p BETWEEN 1 AND $n
+    WHERE NOT $unbounded AND $cohort = 'first' AND pnum - first_p BETWEEN 1 AND $periods
       AND ($date_from IS NULL OR DATE '1970-01-01' + user_first_day::INTEGER >= $date_from::DATE)
       AND ($date_to IS NULL OR DATE '1970-01-01' + user_first_day::INTEGER <= $date_to::DATE)
     GROUP BY ALL
 ),
 cells AS (
     SELECT c.cohort_p, c.cohort_size, r.k
-    FROM cohorts c CROSS JOIN range(0, $n + 1) r(k)
+    FROM cohorts c CROSS JOIN range(0, $periods + 1) r(k)
 ),
 unbounded AS (  -- a user counts in every column 1..(their last active period - row)
     SELECT c.cohort_p, c.k, sum(m.users) AS users

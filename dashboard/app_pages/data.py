@@ -16,6 +16,7 @@ from analytics.ingest import FilePlan, MappingPreview, file_sheets, guess_kind, 
 from analytics.ingest_detect import KINDS, MIN_FILL
 from analytics.ingest_dialect import DELIMITER_NAMES
 from analytics.ingest_kinds import FIELD_TYPES
+from analytics.names import DATA_KINDS
 from dashboard import cache, ui, uploads, workspaces
 from embeddings.erasure import forget_user_everywhere
 
@@ -23,8 +24,6 @@ NONE = "(not in this file)"
 CONSTANT = "(one value for every row)"
 AUTO = "detected"
 DELIMITERS = (AUTO, "comma", "semicolon", "tab", "pipe", "whitespace")
-SHORT = {"events": "behaviour log (user, event, time)", "users": "one row per user with attributes",
-         "feedback": "free-text feedback", "kano": "Kano survey answers", "requirements": "the backlog"}
 
 ui.header("Data", "Upload behaviour events, users, feedback, Kano surveys and the backlog; check what was "
           "loaded and what was rejected; set the workspace timezone and week start; erase a user.")
@@ -142,7 +141,7 @@ def file_card(upload: st.runtime.uploaded_file_manager.UploadedFile) -> FilePlan
         return None
     reading_pickers(upload.file_id, path, preview, right)
     kind = left.selectbox("This file holds", KINDS, index=KINDS.index(guess_kind(upload.name, preview)),
-                          key=f"kind-{upload.file_id}", format_func=lambda k: f"{k} — {SHORT[k]}")
+                          key=f"kind-{upload.file_id}", format_func=lambda k: f"{k} — {DATA_KINDS[k].short}")
     with ui.errors():
         preview = cache.detect(str(path), kind, delimiter=delimiter, sheet=sheet)
         return mapping_editor(upload.name, upload.file_id, path, kind, preview)
@@ -175,16 +174,18 @@ def upload_section() -> None:
             plans.append(plan)
     with st.form("load-form", border=False):
         c1, c2, c3 = st.columns(3)
-        tz = c1.text_input("Timezone of times without an offset", value=ws.timezone,
+        tz = c1.text_input("Timezone of times without an offset", value=ws.timezone, key="load-timezone",
                            help="Naive timestamps in the files are read in this IANA zone.")
-        pseudo = c2.checkbox("Pseudonymise", help="Store user, session and respondent ids as HMAC-SHA256 "
-                             "with this workspace's secret and redact emails, phone and ID numbers in every "
-                             "stored text (rejected lines included) before storing.")
-        replace = c3.checkbox("Replace files loaded before", help="A file with the same content (sha256) is "
-                              "refused unless this is ticked; ticking replaces the earlier batch.")
+        pseudo = c2.checkbox("Pseudonymise", key="load-pseudonymise",
+                             help="Store user, session and respondent ids as HMAC-SHA256 with this "
+                                  "workspace's secret and redact emails, phone and ID numbers in every "
+                                  "stored text (rejected lines included) before storing.")
+        replace = c3.checkbox("Replace files loaded before", key="load-replace",
+                              help="A file with the same content (sha256) is refused unless this is "
+                                   "ticked; ticking replaces the earlier batch.")
         ready = [p for p in plans if p.ready]
         go = st.form_submit_button(f"Load {len(ready)} file{'s' if len(ready) != 1 else ''}", type="primary",
-                                   disabled=not ready, icon=":material/play_arrow:")
+                                   disabled=not ready, icon=":material/play_arrow:", key="load-go")
     if go:
         load(ready, tz, pseudo, replace)
 
@@ -276,12 +277,12 @@ def settings_section() -> None:
     current = ws.settings()
     with st.form("settings-form"):
         c1, c2 = st.columns(2)
-        tz = c1.selectbox("Timezone", zones, index=zones.index(current["timezone"])
+        tz = c1.selectbox("Timezone", zones, key="settings-timezone", index=zones.index(current["timezone"])
                           if current["timezone"] in zones else zones.index("UTC"),
                           help="Days, weeks and months are calendar periods in this zone.")
-        week = c2.radio("Weeks start on", ["monday", "sunday"], horizontal=True,
+        week = c2.radio("Weeks start on", ["monday", "sunday"], horizontal=True, key="settings-week-start",
                         index=0 if current["week_start"] == "monday" else 1, format_func=str.title)
-        if st.form_submit_button("Save settings", icon=":material/save:"):
+        if st.form_submit_button("Save settings", icon=":material/save:", key="settings-save"):
             with ui.errors():
                 ws.set_setting("timezone", tz)
                 ws.set_setting("week_start", week)
@@ -297,9 +298,9 @@ def privacy_section() -> None:
                "(re-picked from the other members) and the cached embeddings of texts only they wrote. "
                "Pseudonymised ids are found from the original id. The same as `userlens forget USER`.")
     with st.form("forget-form"):
-        uid = st.text_input("User id as in your source data")
-        sure = st.checkbox("I understand this cannot be undone")
-        if st.form_submit_button("Forget this user", icon=":material/person_remove:"):
+        uid = st.text_input("User id as in your source data", key="forget-user")
+        sure = st.checkbox("I understand this cannot be undone", key="forget-sure")
+        if st.form_submit_button("Forget this user", icon=":material/person_remove:", key="forget-go"):
             if not sure:
                 st.warning("Tick the confirmation first.")
             else:

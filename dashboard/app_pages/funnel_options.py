@@ -13,6 +13,7 @@ from analytics.correlation import strongest
 from analytics.eventspec import OTHER
 from analytics.figures import journeys as figs
 from analytics.funnel import Exclusion, funnel_breakdown_summary
+from analytics.queries import FunnelQuery
 from dashboard import cache, ui
 
 NO_BREAKDOWN = "(no breakdown)"
@@ -45,6 +46,14 @@ def options(steps: list[str], names: list[str]) -> dict[str, Any]:
     return out
 
 
+def query(steps: list[str], window: float, opts: dict[str, Any], breakdown: str | None = None) -> FunnelQuery:
+    """The declared funnel for these widgets: exclusions as ``X:i-j`` and optional steps as positions, the
+    forms the declaration (and the CLI) take."""
+    return FunnelQuery(steps=tuple(steps), window_days=float(window),
+                       exclude=tuple(f"{x.event}:{x.from_step}-{x.to_step}" for x in opts.get("exclude", [])),
+                       optional=tuple(str(i) for i in opts.get("optional", [])), breakdown=breakdown)
+
+
 def more_sections(steps: list[str], window: float, opts: dict[str, Any]) -> None:
     """The breakdown and the correlation, in tabs (only the open one is computed)."""
     breakdown_tab, predict_tab = ui.lazy_tabs(["Breakdown", "What predicts conversion"], "funnel-more-tabs")
@@ -75,7 +84,7 @@ def breakdown_section(steps: list[str], window: float, opts: dict[str, Any]) -> 
         st.info("Choose a user attribute (plan, country, variant ...) or an event property to compare the "
                 "funnel across its values.", icon=":material/info:")
         return
-    frame = cache.read("funnel", steps=steps, window_days=window, breakdown=by, **opts)
+    frame = cache.query(query(steps, window, opts, breakdown=by))
     ui.plot(figs.funnel_breakdown_bars(frame).update_layout(height=420), key="funnel-breakdown-bars")
     summary = funnel_breakdown_summary(frame).with_columns(
         pl.col("median_seconds_to_convert").map_elements(ui.fmt_duration, return_dtype=pl.Utf8)

@@ -8,8 +8,10 @@ import streamlit as st
 
 from analytics import catalog
 from analytics.figures import behaviour as figs
+from analytics.queries import FunnelQuery
 from dashboard import cache, ui
 from dashboard.app_pages import funnel_options
+from dashboard import widgets as w
 
 PREFERRED_STEPS = ("signup", "sign_up", "onboarding_started", "onboarding_completed", "task_created",
                    "subscription_started", "purchase")
@@ -25,15 +27,14 @@ def funnel_section() -> list[str]:
     names = cache.read("event_names")["event"].to_list()
     default = [s for s in PREFERRED_STEPS if s in names][:4] or names[:3]
     c1, c2 = st.columns([4, 1])
-    steps = c1.multiselect("Steps, in order", names, default=default, key="funnel-steps",
+    steps = c1.multiselect(w.spec(FunnelQuery, "steps").label, names, default=default, key="funnel-steps",
                            help="Pick events in the order users should do them.")
-    window = c2.number_input("Conversion window (days)", 1, 365, value=14, key="funnel-window",
-                             help="Measured from each user's step-1 event.")
+    window = w.number(FunnelQuery, "window_days", where=c2, key="funnel-window")
     if len(steps) < 2:
         st.info("Pick at least two steps to draw a funnel.")
         return steps
     opts = funnel_options.options(steps, names)
-    frame = cache.read("funnel", steps=steps, window_days=float(window), **opts)
+    frame = cache.query(funnel_options.query(steps, window, opts))
     start = frame["users"][0]
     end = frame["users"][-1]
     ui.kpi_row([

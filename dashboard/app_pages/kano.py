@@ -6,12 +6,13 @@ import polars as pl
 import streamlit as st
 
 from analytics.figures.kano import MAX_LABELS, better_worse_figure, continuous_figure
+from analytics.names import kano_title
+from analytics.queries import KanoQuery
 from dashboard import cache, ui
+from dashboard import widgets as w
 
 FONG_HELP = ("Fong test: the top two categories differ significantly "
              "(a − b ≥ 1.65·√((a+b)(2n−a−b)/(2n))).")
-CATEGORY_NAMES = {"A": "Attractive", "O": "One-dimensional", "M": "Must-be", "I": "Indifferent",
-                  "R": "Reverse", "Q": "Questionable"}
 
 ui.header("Kano", "Classify features from the survey's paired questions (how would you feel if the product "
           "had it / did not have it) and compare how much each one adds or takes away.")
@@ -27,24 +28,19 @@ def unnamed(frame: pl.DataFrame) -> None:
 with ui.errors():
     with st.container(border=True):
         c1, c2 = st.columns(2)
-        table = c1.segmented_control("Evaluation table", ["standard", "pouliot"], default="standard",
-                                     required=True, key="kano-table",
-                                     format_func={"standard": "Standard",
-                                                  "pouliot": "Pouliot modification (Berger et al. 1993)"}.get,
-                                     help="Pouliot: the same answer to both questions is Questionable, "
-                                          "except neutral/neutral.")
+        table = w.segmented(KanoQuery, "table", where=c1, key="kano-table")
         segments = [None]
         if not cache.read("latest_personas").is_empty():
             segments.append("persona")
         segments += ["cohort", *cache.read("kano_segment_keys")]
-        segment = c2.selectbox("Split by segment", segments, key="kano-segment",
-                               format_func=lambda s: {None: "Whole sample", "persona": "Persona (latest run)",
-                                                      "cohort": "Signup cohort"}.get(s, f"Attribute: {s}"))
-    frame = cache.read("kano_results", table=table, segment=segment)
+        seg_names = w.spec(KanoQuery, "segment").names or {}
+        segment = w.selectbox(KanoQuery, "segment", where=c2, options=segments, key="kano-segment",
+                              format_func=lambda s: seg_names.get(s, f"Attribute: {s}"))
+    frame = cache.query(KanoQuery(table=table, segment=segment))
     if frame.is_empty():
         st.info("No Kano answers match: load a Kano survey on the Data page.")
         st.stop()
-    whole = frame if segment is None else cache.read("kano_results", table=table, segment=None)
+    whole = frame if segment is None else cache.query(KanoQuery(table=table))
     counts = whole["category"].value_counts()
     per = {r["category"]: r["count"] for r in counts.iter_rows(named=True)}
     ui.kpi_row([
@@ -55,12 +51,12 @@ with ui.errors():
          "Features whose two most frequent categories differ significantly. " + FONG_HELP),
     ])
     ui.kpi_row([
-        ("Must-be", str(per.get("M", 0)),
+        (kano_title("M"), str(per.get("M", 0)),
          "Expected: their absence makes users unhappy, their presence does not delight."),
-        ("One-dimensional", str(per.get("O", 0)), "The more, the better: satisfaction rises with them."),
-        ("Attractive", str(per.get("A", 0)),
+        (kano_title("O"), str(per.get("O", 0)), "The more, the better: satisfaction rises with them."),
+        (kano_title("A"), str(per.get("A", 0)),
          "Delighters: unexpected, they please; missing, nobody complains."),
-        ("Indifferent", str(per.get("I", 0)), "Users do not care either way."),
+        (kano_title("I"), str(per.get("I", 0)), "Users do not care either way."),
     ])
     if segment is not None:
         values = frame["segment"].unique(maintain_order=True).to_list()
@@ -78,7 +74,7 @@ with ui.errors():
                        "attractive, bottom left indifferent.")
     if table_tab.open:
         with table_tab:
-            names = pl.col("category").replace_strict(CATEGORY_NAMES, default=pl.col("category"))
+            names = pl.col("category").map_elements(kano_title, return_dtype=pl.Utf8)
             out = frame.with_columns(names.alias("category_name"))
             cols = ["segment"] if segment is not None else []
             cols += ["feature", "category_name", "n", "A", "O", "M", "I", "R", "Q", "better", "worse",

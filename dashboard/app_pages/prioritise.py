@@ -7,13 +7,13 @@ import polars as pl
 import streamlit as st
 
 from analytics.figures.prioritise import ranking_figure, value_effort_figure
-from analytics.prioritise import DEFAULT_WEIGHTS, METHOD_DESCRIPTIONS, METHODS
+from analytics.prioritise import DEFAULT_WEIGHTS, METHOD_DESCRIPTIONS
+from analytics.queries import PrioritiseQuery
 from dashboard import cache, ui
+from dashboard import widgets as w
 from embeddings.linking import link_requirements
 
 TOP = 20  # requirements drawn in the ranking chart
-LABELS = {"rice": "RICE", "ice": "ICE", "wsjf": "WSJF", "value-effort": "Value / effort",
-          "weighted": "Weighted scoring", "kano": "Kano-weighted"}
 
 ui.header("Prioritisation", "Rank the backlog with an explicit formula, and see which users ask for each "
           "item in their own words.")
@@ -50,7 +50,7 @@ def method_controls() -> tuple[str, dict[str, float]]:
     """Method and its weights."""
     with st.container(border=True):
         c1, c2 = st.columns([1, 2])
-        method = c1.selectbox("Method", METHODS, format_func=LABELS.get, key="prio-method")
+        method = w.selectbox(PrioritiseQuery, "method", where=c1, key="prio-method")
         c2.caption(METHOD_DESCRIPTIONS[method])
         weights: dict[str, float] = {}
         defaults = DEFAULT_WEIGHTS.get(method, {})

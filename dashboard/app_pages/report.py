@@ -9,16 +9,14 @@ from datetime import datetime
 import polars as pl
 import streamlit as st
 
-from analytics.prioritise import METHODS
+from analytics.names import KANO_NAMES
+from analytics.queries import KanoQuery, PrioritiseQuery
 from analytics.report import FORMATS
 from dashboard import cache, ui
+from dashboard import widgets as w
 
-LABELS = {"rice": "RICE", "ice": "ICE", "wsjf": "WSJF", "value-effort": "Value / effort",
-          "weighted": "Weighted scoring", "kano": "Kano-weighted"}
 FORMAT_LABELS = {"html": "HTML", "pdf": "PDF", "xlsx": "Excel", "md": "Markdown", "csv": "CSV (ranking)",
                  "json": "JSON"}
-KANO_NAMES = {"M": "must-be", "O": "one-dimensional", "A": "attractive", "I": "indifferent", "R": "reverse",
-              "Q": "questionable"}
 # Where a missing part of the report is made: the page and the button there (never a command line).
 MAKE = {
     "evidence": ("app_pages/prioritise.py", "Link feedback to requirements on the Prioritisation page"),
@@ -41,11 +39,12 @@ def options() -> dict:
         c = st.columns([2, 1, 1, 1, 1], vertical_alignment="bottom")
         default = "Prioritised requirements" if HAS_BACKLOG else "What our users tell us"
         title = c[0].text_input("Title", default, key="rep-title", max_chars=120)
-        table = c[2].selectbox("Kano table", ["standard", "pouliot"], key="rep-kano", format_func=str.title)
+        table = w.selectbox(KanoQuery, "table", where=c[2], key="rep-kano", label="Kano table",
+                            format_func=str.title)
         if not HAS_BACKLOG:
             return {"method": "rice", "title": title or None, "kano_table": table, "quotes": 3,
                     "use_evidence": True}
-        method = c[1].selectbox("Method", METHODS, format_func=LABELS.get, key="rep-method")
+        method = w.selectbox(PrioritiseQuery, "method", where=c[1], key="rep-method")
         quotes = c[3].number_input("Quotes per item", 1, 5, value=3, key="rep-quotes")
         evidence = c[4].toggle("Use evidence", value=True, key="rep-evidence",
                                help="Fill missing reach/confidence from the linked feedback, impact from "

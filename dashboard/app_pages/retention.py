@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import polars as pl
 import streamlit as st
 
 from analytics import catalog
 from analytics.cohorts import ENGAGEMENT_SCORE_FORMULA
 from analytics.figures import behaviour as figs
+from analytics.figures.journeys import retention_breakdown_curves
+from analytics.names import period_columns, period_index
+from analytics.queries import RetentionQuery
 from analytics.retention import retention_average, retention_percent
+from analytics.retention_breakdown import retention_breakdown_average
 from dashboard import cache, ui
+from dashboard import widgets as w
 
 ANY = "(any event)"
 KS = (1, 4, 12)  # the periods cohort scoring reports
@@ -18,40 +25,49 @@ ui.header("Retention", "Of the users who started in a period, how many came back
 ui.require("events")
 
 
-def controls() -> dict:
-    """The retention options as keyword arguments of `analytics.retention.retention`."""
+def controls() -> RetentionQuery:
+    """The retention options as the declared query: one widget per option of `RetentionQuery` (label,
+    help, choices, default and range come from the declaration); the data supplies event names and
+    attribute keys, and the date range is one widget for ``date_from`` and ``date_to``."""
     events = [ANY, *cache.read("event_names")["event"].to_list()]
     k = cache.read("kpis").row(0, named=True)
     first, last = k["first_event"].date(), k["last_event"].date()
+    keys = catalog.group_keys(cache.read("user_attribute_profile"))
+    data = {"start_event": events, "return_event": events, "breakdown": [None, *(f"attr:{a}" for a in keys)]}
+    formats = {"breakdown": lambda b: w.spec(RetentionQuery, "breakdown").display(b) if b is None
+               else f"Attribute: {b.removeprefix('attr:')}"}
+    names = w.page_options(RetentionQuery)
     with st.container(border=True):
-        c = st.columns([1, 1, 1, 1, 1])
-        period = c[0].selectbox("Period", ["day", "week", "month"], index=1, key="ret-period")
-        cohort = c[1].selectbox("Cohort", ["first", "recurring"], key="ret-cohort",
-                                format_func={"first": "First time (new users)",
-                                             "recurring": "Recurring (every active period)"}.get)
-        unbounded = c[2].selectbox("Count a return", [False, True], key="ret-unbounded",
-                                   format_func=lambda u: "on or after period k" if u
-                                   else "exactly in period k")
-        window = c[3].selectbox("Periods are", ["calendar", "rolling"], key="ret-window",
-                                format_func={"calendar": "Calendar periods",
-                                             "rolling": "Rolling (24 h / 7 d / 30 d after start)"}.get)
-        periods = c[4].number_input("Number of periods", 1, 52, value=8, key="ret-periods")
-        c = st.columns([1, 1, 2])
-        start = c[0].selectbox("Start event", events, key="ret-start")
-        ret = c[1].selectbox("Return event", events, key="ret-return")
-        dates = c[2].date_input("Cohorts starting between", (first, last), min_value=first, max_value=last,
-                                key="ret-dates")
+        slots = [c for _ in range(len(names) // 4 + 1) for c in st.columns(4)]  # room for the dates too
+        values = {name: w.auto(RetentionQuery, name, where=slot, key=f"ret-{name.replace('_', '-')}",
+                               options=data.get(name), **({"format_func": formats[name]} if name in formats
+                                                          else {}))
+                  for name, slot in zip(names, slots, strict=False)}
+        dates = slots[len(names)].date_input(w.spec(RetentionQuery, "date_from").label, (first, last),
+                                             min_value=first, max_value=last, key="ret-dates")
     d_from, d_to = (dates if isinstance(dates, tuple) and len(dates) == 2 else (first, last))
-    return {"period": period, "cohort": cohort, "unbounded": bool(unbounded), "window": window,
-            "periods": int(periods), "start_event": None if start == ANY else start,
-            "return_event": None if ret == ANY else ret, "date_from": d_from, "date_to": d_to}
+    for name in ("start_event", "return_event"):
+        values[name] = None if values[name] == ANY else values[name]
+    return RetentionQuery(**values, date_from=d_from, date_to=d_to)
+
+
+def breakdown_curves(frame: pl.DataFrame, query: RetentionQuery) -> None:
+    """One retention curve per breakdown value, and the per-value average table."""
+    average = retention_breakdown_average(frame)
+    ui.plot(retention_breakdown_curves(average, period=query.period), key="ret-breakdown-curves")
+    ui.table(average, labels={"breakdown": query.breakdown.removeprefix("attr:")}, period=query.period,
+             formats={"p*": "pct"})
+    ui.download(frame, f"retention-{query.period}-by-{query.breakdown.replace(':', '-')}",
+                key="dl-ret-breakdown", label="Download counts per value (CSV)")
+    st.caption(f"Each value's curve is the size-weighted average retention of its own users (the top "
+               f"{query.top} values by users; the rest are '(other)', users without a value '(none)').")
 
 
 def average_metrics(frame: pl.DataFrame, period: str, cohort: str) -> None:
     """The size-weighted average retention at a few periods, as metrics."""
     avg = retention_average(frame).row(0, named=True)
-    cols = [c for c in avg if c.startswith("p") and c[1:].isdigit() and c != "p0"]
-    shown = [c for c in cols if int(c[1:]) in (1, 2, 4, 8, 12, 26, 52)][:5] or cols[:5]
+    cols = period_columns(avg)[1:]
+    shown = [c for c in cols if period_index(c) in (1, 2, 4, 8, 12, 26, 52)][:5] or cols[:5]
     if cohort == "recurring":  # a user sits in every period they were active in: these are not users
         size = ("User-periods in cohorts", ui.fmt_int(avg["cohort_size"]),
                 f"Sum of the cohort sizes shown. In recurring cohorts a user counts once for every {period} "
@@ -67,13 +83,16 @@ def average_metrics(frame: pl.DataFrame, period: str, cohort: str) -> None:
 
 
 with ui.errors():
-    params = controls()
-    frame = cache.read("retention", **params)
+    query = controls()
+    frame = cache.query(query)
     if frame.is_empty():
         st.info("No cohort matches these options: widen the date range or choose other events.")
         st.stop()
-    period = params["period"]
-    average_metrics(frame, period, params["cohort"])
+    period = query.period
+    if query.breakdown is not None:
+        breakdown_curves(frame, query)
+        frame = cache.query(dataclasses.replace(query, breakdown=None))  # the whole population below
+    average_metrics(frame, period, query.cohort)
     heat_tab, curve_tab, table_tab = ui.lazy_tabs(["Cohort heatmap", "Retention curves", "Table"], "ret-tabs")
     if heat_tab.open:
         with heat_tab:

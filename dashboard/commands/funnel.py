@@ -12,24 +12,16 @@ from __future__ import annotations
 
 import argparse
 
+from analytics.queries import FunnelQuery
 from dashboard.commands._common import (add_format_arg, add_workspace_arg, describe_from_docstring, emit,
                                        events_workspace)
+from dashboard.commands._options import add_query_arguments, query_from_args
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     describe_from_docstring(p, __doc__)
     add_workspace_arg(p)
-    p.add_argument("--steps", required=True, metavar="A,B,C", help="event names in order, comma-separated")
-    p.add_argument("--window-days", type=float, default=14, help="conversion window from the step-1 event")
-    p.add_argument("--exclude", action="append", default=[], metavar="X[:i[-j]]",
-                   help="exclusion step: an X between step i and step j (default 1 to the last) drops the "
-                   "attempt at the step before it; repeatable")
-    p.add_argument("--optional", action="append", default=[], metavar="STEP",
-                   help="a step (name or position, not the first or last) users may skip; repeatable")
-    p.add_argument("--breakdown", metavar="attr:KEY|prop:KEY", default=None,
-                   help="one funnel per value of a user attribute or of the step-1 event's property")
-    p.add_argument("--top", type=int, default=10, metavar="N",
-                   help="breakdown values with their own funnel; the rest are '(other)' (default 10)")
+    add_query_arguments(p, FunnelQuery, required=["steps"])  # every option, from its one declaration
     add_format_arg(p)
 
 
@@ -38,21 +30,20 @@ def run(args: argparse.Namespace) -> int:
     from analytics.funnel import funnel, parse_exclusion
 
     ws = events_workspace(args)
-    steps = [s.strip() for s in args.steps.split(",") if s.strip()]
-    optional = [o.strip() for item in args.optional for o in item.split(",") if o.strip()]
+    query = query_from_args(FunnelQuery, args)
+    steps, optional = list(query.steps), list(query.optional)
     exclusions = []
     if len(steps) >= 2:  # fewer: funnel() says that a funnel needs two steps
-        exclusions = [parse_exclusion(x, len(steps)) for x in args.exclude]
+        exclusions = [parse_exclusion(x, len(steps)) for x in query.exclude]
         require_events(ws.con, steps, what="funnel step")
         require_events(ws.con, [x.event for x in exclusions], what="exclusion")
-    frame = funnel(ws.con, steps=steps, window_days=args.window_days, exclude=exclusions, optional=optional,
-                   breakdown=args.breakdown, top=args.top)
+    frame = funnel(ws.con, **{**query.params(), "exclude": exclusions})
     meta: dict = {"steps": steps, "window_days": args.window_days}
     if exclusions:
         meta["exclude"] = [{"event": x.event, "from_step": x.from_step, "to_step": x.to_step}
                            for x in exclusions]
     if optional:
         meta["optional"] = optional
-    if args.breakdown:
-        meta.update(breakdown=args.breakdown, top=args.top)
+    if query.breakdown:
+        meta.update(breakdown=query.breakdown, top=query.top)
     return emit(frame, args, meta)

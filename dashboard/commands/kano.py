@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 
 from analytics.errors import UserLensError
+from analytics.queries import KanoQuery
 from dashboard.commands._common import (add_format_arg, add_workspace_arg, print_frame, print_json,
                                        workspace_from)
+from dashboard.commands._options import add_query_arguments, query_from_args
 
 TABLE_COLUMNS = ("feature", "n", "M", "O", "A", "I", "R", "Q", "category", "better", "worse", "fong_value",
                  "fong_threshold", "significant", "functional_score", "dysfunctional_score")
@@ -14,21 +16,15 @@ TABLE_COLUMNS = ("feature", "n", "M", "O", "A", "I", "R", "Q", "category", "bett
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     add_workspace_arg(p)
-    p.add_argument("--table", choices=["standard", "pouliot"], default="standard",
-                   help="evaluation table (pouliot: the same answer twice is Q, except neutral/neutral)")
-    p.add_argument("--segment", metavar="COLUMN", default=None,
-                   help="split by 'persona', 'cohort' (signup month) or a respondent attribute such as plan")
-    p.add_argument("--tie-break-threshold", metavar="SHARE", type=float, default=None,
-                   help="prefer M > O > A > I when the category strength is below this share (e.g. 0.05)")
+    add_query_arguments(p, KanoQuery)  # every option, from its one declaration
     add_format_arg(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    from analytics.kano import kano_json, kano_results
+    from analytics.kano import kano_json
 
     ws = workspace_from(args)
-    frame = kano_results(ws.con, table=args.table, segment=args.segment,
-                         tie_break_threshold=args.tie_break_threshold)
+    frame = query_from_args(KanoQuery, args).run(ws.con)
     if frame.is_empty():
         raise UserLensError(f"No Kano answers in the workspace {ws.path}: load a survey first with "
                             "`userlens ingest kano FILE`.")

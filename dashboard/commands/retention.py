@@ -1,28 +1,23 @@
-"""`userlens retention`: the cohort retention matrix (DESIGN §4, §8)."""
+"""`userlens retention`: the cohort retention matrix (DESIGN §4, §8), optionally one per breakdown value.
+
+    --breakdown attr:plan | prop:platform   one matrix per value (top --top values, the rest "(other)");
+                                            JSON: {"breakdowns": [{"value", "rows": [...]}]}
+"""
 
 from __future__ import annotations
 
 import argparse
 
-from dashboard.commands._common import add_format_arg, add_workspace_arg, emit, events_workspace, print_json
+from analytics.queries import RetentionQuery
+from dashboard.commands._common import (add_format_arg, add_workspace_arg, describe_from_docstring, emit,
+                                       events_workspace, print_json)
+from dashboard.commands._options import add_query_arguments, query_from_args
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    describe_from_docstring(p, __doc__)
     add_workspace_arg(p)
-    p.add_argument("--period", choices=["day", "week", "month"], default="week")
-    p.add_argument("--cohort", choices=["first", "recurring"], default="first",
-                   help="first: anchor on the first start event; recurring: every period with a start event")
-    p.add_argument("--unbounded", action="store_true",
-                   help="count a user in every period up to their latest return ('on or after')")
-    p.add_argument("--window", choices=["calendar", "rolling"], default="calendar",
-                   help="calendar periods in the workspace timezone, or exact 24 h / 7 d / 30 d after "
-                   "the anchor")
-    p.add_argument("--periods", type=int, default=8, metavar="N", help="periods after the cohort period")
-    p.add_argument("--start-event", metavar="E", default=None, help="anchor event (default: any event)")
-    p.add_argument("--return-event", metavar="E", default=None, help="return event (default: any event)")
-    p.add_argument("--from", dest="date_from", metavar="DATE", default=None,
-                   help="first anchor date (YYYY-MM-DD, local); anchors are still first events over all data")
-    p.add_argument("--to", dest="date_to", metavar="DATE", default=None, help="last anchor date (inclusive)")
+    add_query_arguments(p, RetentionQuery)  # every metric option, from its one declaration
     # argparse %-formats help strings: a literal percent sign is written %%.
     p.add_argument("--percent", action="store_true", help="show cells as %% of the cohort size")
     add_format_arg(p)
@@ -31,16 +26,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from analytics.retention import retention, retention_json, retention_percent
+    from analytics.names import period_columns
+    from analytics.retention import retention_json, retention_percent
 
     ws = events_workspace(args)
-    frame = retention(ws.con, period=args.period, cohort=args.cohort, unbounded=args.unbounded,
-                      window=args.window, periods=args.periods, start_event=args.start_event,
-                      return_event=args.return_event, date_from=args.date_from, date_to=args.date_to)
-    if args.format == "json":
-        print_json(retention_json(frame))  # DESIGN §8's own shape, not {"rows", "meta"}
+    query = query_from_args(RetentionQuery, args)
+    frame = query.run(ws.con)
+    if args.format == "json":  # DESIGN §8's own shape, not {"rows", "meta"}
+        if query.breakdown is None:
+            print_json(retention_json(frame))
+        else:
+            print_json({"breakdown": query.breakdown, "top": query.top, "breakdowns": [
+                {"value": value, **retention_json(part.drop("breakdown"))}
+                for (value,), part in frame.group_by("breakdown", maintain_order=True)]})
         return 0
     if args.percent:
         frame = retention_percent(frame)
-        frame = frame.with_columns([pl.col(c).round(1) for c in frame.columns if c[0] == "p"])
+        frame = frame.with_columns([pl.col(c).round(1) for c in period_columns(frame)])
     return emit(frame, args)

@@ -10,8 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.workspace import Workspace
-
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
+from tests.helpers import APP, texts  # noqa: F401  (re-exported for tests not yet importing tests.helpers)
 
 
 @pytest.fixture(scope="session")
@@ -46,16 +45,6 @@ def empty_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTe
     """The dashboard on a new, empty workspace."""
     monkeypatch.setenv("USERLENS_WORKSPACE", str(tmp_path / "empty.duckdb"))
     yield AppTest.from_file(APP, default_timeout=60)
-
-
-def texts(at: AppTest) -> str:
-    """Every piece of text the run rendered (markdown, captions, metrics, alerts, titles), joined."""
-    parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error",
-                 "code", "text"):
-        parts.extend(str(getattr(e, "value", "")) for e in getattr(at, kind))
-    parts.extend(f"{m.label} {m.value}" for m in at.metric)
-    return "\n".join(parts)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import engagement, funnel, retention
 from analytics.workspace import Workspace
-from tests.dashboard.conftest import texts
+from tests.helpers import charts, metrics, texts
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +25,6 @@ def expected(sample_ws_file: Path) -> dict:
         return {"kpis": k, "avg": avg, "funnel": fun, "months": monthly.height}
     finally:
         ws.close()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def charts(at: AppTest) -> int:
-    return len(at.get("plotly_chart"))
 
 
 def test_overview_shows_the_kpis(app: AppTest, expected: dict) -> None:
@@ -73,7 +65,7 @@ def test_retention_heatmap_and_options(app: AppTest, expected: dict) -> None:
     for key, value in (("ret-cohort", "recurring"), ("ret-unbounded", True), ("ret-window", "rolling")):
         app.selectbox(key=key).select(value).run()
         assert not app.exception
-    app.selectbox(key="ret-start").select("task_created").run()
+    app.selectbox(key="ret-start-event").select("task_created").run()
     assert not app.exception
     assert "Cohort scoring" in texts(app)
     app.selectbox(key="score-by").select("attr:plan").run()

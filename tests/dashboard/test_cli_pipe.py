@@ -52,7 +52,7 @@ SKIP = {
 # Runs dashboard.cli.main like the console script, with the sentence-transformers model replaced by
 # the tests' fast fake encoder.
 FAKE_MODEL_MAIN = ("import sys\nimport embeddings.encoders.sentence_transformer as encoder\n"
-                   "from tests.embeddings.conftest import "
+                   "from tests.helpers import "
                    "FakeEncoder\nencoder.SentenceTransformerEncoder = lambda *a, **k: FakeEncoder()\n"
                    "from dashboard.cli import main\nsys.exit(main(sys.argv[1:]))")
 

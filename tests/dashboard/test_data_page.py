@@ -7,7 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from analytics.workspace import Workspace
-from tests.dashboard.conftest import texts
+from tests.helpers import texts
 
 
 def counts_of(path: Path) -> dict[str, int]:
@@ -46,10 +46,10 @@ def test_batches_and_rejects_are_listed(app: AppTest) -> None:
 
 def test_settings_are_saved(app: AppTest, sample_ws_file: Path) -> None:
     app.run()
-    form_week = [r for r in app.radio if r.label == "Weeks start on"][0]
+    form_week = app.radio(key="settings-week-start")
     form_week.set_value("sunday")
-    [s for s in app.selectbox if s.label == "Timezone"][0].select("Europe/Berlin")
-    [b for b in app.button if b.label == "Save settings"][0].click().run()
+    app.selectbox(key="settings-timezone").select("Europe/Berlin")
+    app.button(key="settings-save").click().run()
     assert not app.exception
     assert "Settings saved: Europe/Berlin, weeks start on Sunday." in texts(app)
     assert "Timezone Europe/Berlin · weeks start on Sunday" in texts(app)
@@ -84,9 +84,9 @@ def test_forget_user_removes_them_everywhere(app: AppTest, sample_ws_file: Path)
     app.run()
     before = counts_of_user(sample_ws_file, "u00007")
     assert before > 0
-    [t for t in app.text_input if t.label == "User id as in your source data"][0].input("u00007")
-    [c for c in app.checkbox if c.label == "I understand this cannot be undone"][0].check()
-    [b for b in app.button if b.label == "Forget this user"][0].click().run()
+    app.text_input(key="forget-user").input("u00007")
+    app.checkbox(key="forget-sure").check()
+    app.button(key="forget-go").click().run()
     assert not app.exception
     assert "Forgot user 'u00007'" in texts(app)
     # the same table by table account as `userlens forget`
@@ -131,14 +131,15 @@ def test_purchase_log_with_delimiter_and_constant_event(empty_app: AppTest) -> N
     event = widget(at, "selectbox", "map-", "-events-event")
     assert event.value == "(not in this file)"
     assert "Choose a column for event (required for events), or set one value for every row." in texts(at)
-    assert [b for b in at.button if b.label.startswith("Load")][0].disabled
+    assert at.button(key="load-go").disabled
     event.select("(one value for every row)").run()
     widget(at, "text_input", "const-", "-events-event").input("purchase").run()
     # the fill rate of the mapped columns, and how the yyyymmdd numbers are read
     assert "filled in 100% of the first 49 rows" in texts(at)
     # 49 rows sampled (line 41 is malformed); 19970230 (row 23) is no date: 48 of them are
     assert "Times in ts ← 'date': 48 of 49 sampled numbers are yyyymmdd dates" in texts(at)
-    [b for b in at.button if b.label == "Load 1 file"][0].click().run()
+    assert at.button(key="load-go").label == "Load 1 file"
+    at.button(key="load-go").click().run()
     assert not at.exception
     assert "purchase_log.txt: 2 rows rejected (4.0% of 50)" in texts(at)
     assert "| Events | 48 |" in "\n".join(str(m.value) for m in at.sidebar.markdown)
@@ -177,11 +178,12 @@ def test_sheet_picker_for_a_workbook_with_data_on_sheet_2(empty_app: AppTest) ->
     assert sheet.options == ["Notes", "Data"] and sheet.value == "Notes"
     listed = "sheet 'Notes' is empty; the workbook's sheets are 'Notes', 'Data'"
     assert any(listed in e.value for e in at.error)
-    assert [b for b in at.button if b.label.startswith("Load")][0].label == "Load 0 files"
+    assert at.button(key="load-go").label == "Load 0 files"
     sheet.select("Data").run()
     assert not at.exception and not at.error
     assert "Read as xlsx, sheet 'Data', encoding utf-8; 3 columns." in texts(at)
     widget(at, "selectbox", "kind-").select("events").run()
-    [b for b in at.button if b.label == "Load 1 file"][0].click().run()
+    assert at.button(key="load-go").label == "Load 1 file"
+    at.button(key="load-go").click().run()
     assert not at.exception
     assert "| Events | 3 |" in "\n".join(str(m.value) for m in at.sidebar.markdown)

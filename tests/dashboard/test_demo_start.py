@@ -13,7 +13,7 @@ from analytics.sqlfiles import run_sql
 from analytics.workspace import Workspace
 from dashboard.commands.demo import ProgressPrinter
 from sample_data.demo import ensure_demo
-from tests.embeddings.conftest import FakeEncoder
+from tests.helpers import FakeEncoder
 
 KINDS = ("personas", "themes", "evidence")
 

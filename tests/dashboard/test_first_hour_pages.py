@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.ingest import ingest_file
 from analytics.workspace import Workspace
 from tests.dashboard import handmade
-from tests.dashboard.conftest import APP, texts
+from tests.helpers import APP, chart_specs, metrics, texts
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +47,6 @@ def with_ws(path: Path, func, *args, **kwargs):
         return func(ws, *args, **kwargs)
     finally:
         ws.close()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def chart_specs(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
 # -- 3. only meaningful choices in Funnels & experiments ------------------------------------------

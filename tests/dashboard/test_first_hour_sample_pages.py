@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.ingest import ingest_file
 from analytics.workspace import Workspace
 from embeddings.store import new_run_id, write_evidence
-from tests.dashboard.conftest import texts
+from tests.helpers import texts
 
 PAGES = ("data", "overview", "retention", "funnels", "journeys", "kano", "prioritise", "report")
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import kano, prioritise
 from analytics.workspace import Workspace
-from tests.dashboard.conftest import texts
+from tests.helpers import texts
 
 
 def metrics(at: AppTest) -> list[tuple[str, str]]:

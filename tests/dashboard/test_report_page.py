@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import prioritise
 from analytics.workspace import Workspace
-from tests.dashboard.conftest import texts
+from tests.helpers import texts
 
 
 def test_report_preview_and_downloads(app: AppTest, sample_ws_file: Path) -> None:

@@ -17,8 +17,7 @@ from analytics.ingest import ingest_file
 from analytics.workspace import Workspace, open_workspace
 from dashboard.cli import main
 from tests.analytics.test_tabular import live_formula_cells
-from tests.dashboard.conftest import APP
-from tests.embeddings.conftest import FakeEncoder, insert_rows, planted_rows
+from tests.helpers import APP, FakeEncoder, insert_rows, planted_rows
 
 EVIL = '=HYPERLINK("http://evil.example","click")'
 

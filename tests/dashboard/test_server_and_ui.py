@@ -61,7 +61,7 @@ def test_verbs_are_registered() -> None:
 def test_demo_builds_the_workspace_once(tmp_path: Path, capsys, monkeypatch) -> None:
     from dashboard.commands.demo import ProgressPrinter
     from sample_data.demo import ensure_demo
-    from tests.embeddings.conftest import FakeEncoder
+    from tests.helpers import FakeEncoder
 
     path = tmp_path / "demo.duckdb"
     assert ensure_demo(path, encoder=FakeEncoder(), progress=ProgressPrinter()) is True  # test_demo_start.py

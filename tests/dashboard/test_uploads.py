@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.workspace import Workspace
 from dashboard import server, uploads
-from tests.dashboard.conftest import texts
+from tests.helpers import texts
 
 GOOD = b"user_id,event,ts\ncanary-9,open,2024-01-01\ncanary-9,,2024-01-02\n"
 EMPTY = b"user_id,event,ts\n"  # the load fails: a header but no data rows
@@ -85,7 +85,7 @@ class _Bytes:
 
 
 def _load_button(at: AppTest):  # noqa: ANN202
-    return [b for b in at.button if b.label.startswith("Load ")][0]
+    return at.button(key="load-go")
 
 
 def test_an_upload_leaves_the_disk_when_taken_out_loaded_or_failed(empty_app: AppTest, root: Path,

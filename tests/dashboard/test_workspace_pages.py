@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.workspace import Workspace
 from dashboard import workspaces
-from tests.dashboard.conftest import APP, texts
+from tests.helpers import APP, texts
 
 PAGES = ("data", "overview", "retention", "funnels", "journeys", "personas", "themes", "kano", "prioritise",
          "report")
@@ -77,22 +77,22 @@ def test_the_workspace_name_is_on_every_page(acme_app: AppTest) -> None:
 
 def test_create_name_and_switch_workspaces_from_the_sidebar(acme: Path, acme_app: AppTest) -> None:
     acme_app.run()
-    picker = acme_app.sidebar.selectbox[0]
+    picker = acme_app.selectbox(key="workspace-pick")
     assert picker.label == "Workspace" and picker.options == ["acme"]
     acme_app.sidebar.text_input(key="new-workspace-name").input("Chat export")
-    [b for b in acme_app.sidebar.button if b.label == "Create and open"][0].click().run()
+    acme_app.button(key="new-workspace-create").click().run()
     assert not acme_app.exception
     created = acme.parent / "Chat-export.duckdb"
     assert created.is_file() and str(created) in sidebar_text(acme_app)
     assert r"Workspace **Chat\-export**" in texts(acme_app)  # the name, markdown-escaped
     assert "| Events | 0 |" in sidebar_text(acme_app)  # a new, empty product
-    picker = acme_app.sidebar.selectbox[0]
+    picker = acme_app.selectbox(key="workspace-pick")
     assert sorted(picker.options) == ["Chat-export", "acme"]  # one DuckDB file each, listed from the folder
     picker.select(str(acme)).run()
     assert "Workspace **acme**" in texts(acme_app)
     assert f"| Events | {counts(acme)['events']:,} |" in sidebar_text(acme_app)
     acme_app.sidebar.text_input(key="new-workspace-name").input("acme")
-    [b for b in acme_app.sidebar.button if b.label == "Create and open"][0].click().run()
+    acme_app.button(key="new-workspace-create").click().run()
     assert "A workspace called 'acme' exists already" in "\n".join(e.value for e in acme_app.sidebar.error)
 
 
@@ -105,7 +105,7 @@ def test_serve_without_a_workspace_opens_the_last_one_used(acme: Path, acme_app:
     shutil.copy(sample_ws_template, demo)
     acme_app.run()  # the dashboard opened acme: it is the last one used
     assert workspaces.last_used() == acme
-    acme_app.sidebar.selectbox[0].select(str(demo)).run()
+    acme_app.selectbox(key="workspace-pick").select(str(demo)).run()
     assert "Workspace **demo**" in texts(acme_app)
     assert workspaces.last_used() == acme  # trying the sample does not make it the default
     opened = []

@@ -36,7 +36,7 @@ def test_cache_embeds_each_text_once(ws, fake_encoder):
 
 
 def test_cache_is_per_model(ws, fake_encoder):
-    from tests.embeddings.conftest import FakeEncoder
+    from tests.helpers import FakeEncoder
 
     embed_texts(ws, ["a b"], fake_encoder)
     other = FakeEncoder(dim=32, name="other")

@@ -11,7 +11,7 @@ from embeddings.erasure import forget_user_everywhere
 from embeddings.personas import run_personas
 from embeddings.store import new_run_id, write_clusters
 from embeddings.themes import run_themes
-from tests.embeddings.conftest import GROUP_TEXTS, insert_rows
+from tests.helpers import GROUP_TEXTS, insert_rows
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 # The talker's text is the most typical of the exporters (it holds every exporter word), so the

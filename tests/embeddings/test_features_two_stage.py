@@ -12,7 +12,7 @@ from embeddings.clustering import classify_by_behaviour
 from embeddings.features import encode_attributes, event_composition, text_space
 from embeddings.personas import run_personas
 from embeddings.select_k import choose_k
-from tests.embeddings.conftest import insert_rows
+from tests.helpers import insert_rows
 
 
 def test_event_composition_is_a_centred_log_ratio():

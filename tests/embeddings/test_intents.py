@@ -16,7 +16,7 @@ from embeddings.intent_labels import (
 )
 from embeddings.intents import latest_intents, latest_intents_summary, run_intents
 from embeddings.sentiment import assign_sentiment, rating_scale_max, sentiment_from_rating
-from tests.embeddings.conftest import FakeEncoder, insert_rows, planted_rows
+from tests.helpers import FakeEncoder, insert_rows, planted_rows
 
 DEFS = {"bug report": "crash error broken freeze", "feature request": "please add wish option",
         "praise": "love great thanks"}

@@ -13,7 +13,7 @@ from analytics.workspace import Workspace
 from dashboard.cli import main
 from embeddings.linking import link_requirements
 from embeddings.personas import run_personas
-from tests.embeddings.conftest import FakeEncoder, planted_rows
+from tests.helpers import FakeEncoder, planted_rows
 
 REQS = [("R1", "CSV export of the report", "Export report to csv and pdf"),
         ("R2", "Jira and Slack sync", "Keep jira slack sync working"),
@@ -58,7 +58,7 @@ def ws_file(tmp_path, monkeypatch):
     path = tmp_path / "ws.duckdb"
     ws = Workspace(path)
     events, feedback = planted_rows()
-    from tests.embeddings.conftest import insert_rows
+    from tests.helpers import insert_rows
 
     insert_rows(ws, events, feedback)
     add_requirements(ws)

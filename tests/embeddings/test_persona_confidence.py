@@ -10,7 +10,7 @@ import pytest
 
 from embeddings.clustering import centroid_margins, classify_by_behaviour
 from embeddings.personas import CONFIDENCE_NOTE, persona_confidence, run_personas
-from tests.embeddings.conftest import insert_rows
+from tests.helpers import insert_rows
 
 
 def test_centroid_margins_by_hand():

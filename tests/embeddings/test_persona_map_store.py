@@ -11,7 +11,7 @@ from analytics.migrations import MIGRATIONS
 from analytics.workspace import Workspace
 from embeddings.personas import run_personas
 from embeddings.store import latest_persona_map, latest_persona_members, new_run_id, write_clusters
-from tests.embeddings.conftest import insert_rows, planted_rows
+from tests.helpers import insert_rows, planted_rows
 
 
 def test_map_coordinates_survive_reopening(tmp_path, fake_encoder):

@@ -14,7 +14,7 @@ from embeddings.features import combine_blocks
 from embeddings.personas import latest_personas, persona_name, run_personas
 from embeddings.store import latest_persona_members
 from embeddings.themes import latest_themes, nps, run_themes
-from tests.embeddings.conftest import insert_rows
+from tests.helpers import insert_rows
 
 
 def _truth(user_ids):

@@ -11,7 +11,7 @@ from embeddings.linking import link_requirements
 from embeddings.personas import run_personas
 from embeddings.proposals import accept_proposed, latest_proposals, propose_requirements
 from embeddings.themes import run_themes
-from tests.embeddings.conftest import GROUP_TEXTS
+from tests.helpers import GROUP_TEXTS
 from tests.embeddings.test_linking_cli import add_requirements
 
 INTENTS = {"feature request": "export report csv pdf please", "bug report": "jira slack sync breaks drops"}

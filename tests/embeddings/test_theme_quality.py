@@ -11,7 +11,7 @@ from embeddings.theme_quality import (
     find_outliers, merge_duplicates, neighbour_agreement, theme_confidence,
 )
 from embeddings.themes import run_themes
-from tests.embeddings.conftest import insert_rows
+from tests.helpers import insert_rows
 
 
 def test_confidence_by_hand_on_five_points():

@@ -31,7 +31,7 @@ from analytics.pseudonymise import hmac_id
 from analytics.report import FORMATS, build_report, render_bytes
 from analytics.workspace import Workspace, open_workspace
 from dashboard.cli import main
-from tests.embeddings.conftest import FakeEncoder, insert_rows, planted_rows
+from tests.helpers import FakeEncoder, insert_rows, planted_rows
 
 CANARY = "zq-canary-77"
 EMAIL = "zq.canary@example.com"
@@ -233,7 +233,7 @@ def test_pseudonymised_canary_never_stored_raw_and_forgotten(tmp_path: Path, fak
 @pytest.mark.slow
 @pytest.mark.parametrize("pseudonymise", [False, True])
 def test_canary_with_the_real_model(tmp_path: Path, pseudonymise: bool, capsys) -> None:
-    from embeddings.encoder import default_encoder
+    from embeddings.encoders import default_encoder
 
     path = tmp_path / "ws.duckdb"
     build(path, tmp_path, default_encoder(), pseudonymise=pseudonymise)
@@ -256,7 +256,7 @@ def test_canary_uploaded_in_the_browser_leaves_no_copy(tmp_path: Path, monkeypat
     from streamlit.testing.v1 import AppTest
 
     from dashboard import uploads
-    from tests.dashboard.conftest import APP
+    from tests.helpers import APP
 
     root = tmp_path / "uploads"
     monkeypatch.setenv(uploads.ENV, str(root))
@@ -269,17 +269,17 @@ def test_canary_uploaded_in_the_browser_leaves_no_copy(tmp_path: Path, monkeypat
     at.run()
     at.file_uploader[0].set_value(("events.csv", events, "text/csv")).run()
     assert [p for p in root.rglob("*") if p.is_file()]  # on disk while the mapping is checked
-    [c for c in at.checkbox if c.label == "Pseudonymise"][0].check()
-    [b for b in at.button if b.label.startswith("Load ")][0].click().run()
+    at.checkbox(key="load-pseudonymise").check()
+    at.button(key="load-go").click().run()
     assert not at.exception
     assert [p for p in root.rglob("*") if p.is_file()] == []
     con = open_workspace(path).con
     hashed = hmac_id(open_workspace(path).secret(), CANARY)
     assert con.execute("SELECT count(*) FROM events WHERE user_id = $u", {"u": hashed}).fetchall()[0][0] == 3
     assert search_tables(con, [CANARY, *CONTACT]) == []
-    [t for t in at.text_input if t.label == "User id as in your source data"][0].input(CANARY)
-    [c for c in at.checkbox if c.label == "I understand this cannot be undone"][0].check()
-    [b for b in at.button if b.label == "Forget this user"][0].click().run()
+    at.text_input(key="forget-user").input(CANARY)
+    at.checkbox(key="forget-sure").check()
+    at.button(key="forget-go").click().run()
     assert not at.exception
     assert search_tables(open_workspace(path).con, [CANARY, hashed, *CONTACT]) == []
     open_workspace(path).close()

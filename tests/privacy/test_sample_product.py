@@ -12,7 +12,7 @@ from analytics.ingest import ingest_file
 from analytics.workspace import Workspace
 from embeddings.erasure import forget_user_everywhere
 from embeddings.themes import run_themes
-from tests.embeddings.conftest import FakeEncoder
+from tests.helpers import FakeEncoder
 from tests.privacy.test_canary import search_exports, search_tables
 
 CONTACT = ["jane.doe@example.com", "tom.becker@example.org", "+49 30 5550 1234"]
