@@ -10,7 +10,7 @@ from analytics import catalog
 from analytics.figures import behaviour as figs
 from analytics.queries import FunnelQuery
 from dashboard import cache, ui
-from dashboard.app_pages import funnel_options
+from dashboard.sections import funnel_options
 from dashboard import widgets as w
 
 PREFERRED_STEPS = ("signup", "sign_up", "onboarding_started", "onboarding_completed", "task_created",
