@@ -22,6 +22,7 @@ import streamlit as st
 
 from analytics import catalog, cohorts, engagement, experiment, funnel, kano, lifecycle, prioritise
 from analytics import retention as retention_mod
+from analytics import voice_filter
 from analytics import sensitivity as sensitivity_mod
 from analytics.ingest import MappingPreview, detect_mapping, list_batches, rejects_for
 from analytics.workspace import Workspace, open_workspace
@@ -30,6 +31,7 @@ from embeddings.store import latest_persona_map, latest_personas, latest_themes
 
 _EVENTS = ("events",)
 _ALL = ("events", "users", "feedback", "kano_responses", "requirements")
+_VOICE = ("feedback_intents", "feedback_labels")
 _PRIORITY = ("requirements", "kano_responses", "users", "feedback", "requirement_evidence", "personas")
 
 # name -> (function of (con, **params), tables whose versions key its cache)
@@ -55,6 +57,11 @@ READS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     # members too: forgetting a user (right to erasure) removes their dot from the map
     "latest_persona_map": (latest_persona_map, ("personas", "persona_members")),
     "latest_themes": (latest_themes, ("themes",)),
+    # intents, labels and the voice filter (issue 15): each keyed on the runs and labels it reads
+    "voice_values": (voice_filter.voice_values, _VOICE),
+    "voice_items": (voice_filter.voice_items, (*_VOICE, "feedback")),
+    "theme_counts": (voice_filter.theme_counts, (*_VOICE, "themes", "theme_members", "feedback")),
+    "persona_counts": (voice_filter.persona_counts, (*_VOICE, "personas", "persona_members", "feedback")),
     "list_batches": (list_batches, _ALL),
     "rejects_for": (rejects_for, _ALL),
 }
