@@ -17,7 +17,6 @@ Without an intents run nothing passes an active filter; an inactive filter chang
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import duckdb
 import polars as pl
@@ -68,6 +67,9 @@ class VoiceFilter:
         return cls(tuple((intents or "").split(",")), tuple((sentiments or "").split(",")))
 
 
+ALL = VoiceFilter()  # the inactive filter: every item counts
+
+
 def voice_values(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """The intents and sentiments of the latest intents run (most frequent first): the filter's choices.
 
@@ -80,7 +82,7 @@ def voice_values(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return {f: rows.filter(pl.col("field") == f)["value"].to_list() for f in ("intent", "sentiment")}
 
 
-def voice_items(con: duckdb.DuckDBPyConnection, *, voice: VoiceFilter = VoiceFilter()) -> pl.DataFrame:
+def voice_items(con: duckdb.DuckDBPyConnection, *, voice: VoiceFilter = ALL) -> pl.DataFrame:
     """Feedback items of the latest intents run that pass `voice`.
 
     Returns
@@ -91,29 +93,34 @@ def voice_items(con: duckdb.DuckDBPyConnection, *, voice: VoiceFilter = VoiceFil
     return run_sql(con, "voice_items", **voice.params())
 
 
-def theme_counts(con: duckdb.DuckDBPyConnection, *, voice: VoiceFilter = VoiceFilter()) -> pl.DataFrame:
+def theme_counts(con: duckdb.DuckDBPyConnection, *, voice: VoiceFilter = ALL) -> pl.DataFrame:
     """Per theme of the latest run, its members that pass `voice`: theme_id, items, users."""
     return run_sql(con, "voice_theme_counts", **voice.params())
 
 
-def persona_counts(con: duckdb.DuckDBPyConnection, *, voice: VoiceFilter = VoiceFilter()) -> pl.DataFrame:
+def persona_counts(con: duckdb.DuckDBPyConnection, *, voice: VoiceFilter = ALL) -> pl.DataFrame:
     """Per persona of the latest run, users who wrote an item that passes `voice`: persona_id, name, users,
     items."""
     return run_sql(con, "voice_persona_counts", **voice.params())
 
 
-def filter_ranking(con: duckdb.DuckDBPyConnection, ranking: pl.DataFrame, voice: VoiceFilter) -> pl.DataFrame:
-    """A prioritised ranking narrowed to requirements with evidence that passes `voice`.
+def requirement_counts(con: duckdb.DuckDBPyConnection, *, voice: VoiceFilter = ALL) -> pl.DataFrame:
+    """Per requirement, its evidence (latest linking run) that passes `voice`: req_id, items, users."""
+    return run_sql(con, "voice_requirement_evidence", **voice.params())
 
-    Adds ``filtered_evidence`` and ``filtered_users`` (that evidence's items and distinct users); an
-    inactive filter returns `ranking` unchanged.
+
+def filter_ranking(ranking: pl.DataFrame, counts: pl.DataFrame, voice: VoiceFilter) -> pl.DataFrame:
+    """A prioritised ranking narrowed to the requirements with evidence that passes `voice`.
+
+    `counts` is `requirement_counts` of the same filter. Adds ``filtered_evidence`` and
+    ``filtered_users`` (that evidence's items and distinct users); rank and score stay those of the
+    whole backlog. An inactive filter returns `ranking` unchanged.
     """
     if not voice.active:
         return ranking
-    counts = run_sql(con, "voice_requirement_evidence", **voice.params()).rename(
-        {"items": "filtered_evidence", "users": "filtered_users"})
-    return ranking.join(counts, on="req_id", how="inner").sort("rank" if "rank" in ranking.columns
-                                                                 else "req_id")
+    found = counts.select("req_id", pl.col("items").alias("filtered_evidence"),
+                          pl.col("users").alias("filtered_users"))
+    return ranking.join(found, on="req_id", how="inner", maintain_order="left")
 
 
 def filter_proposals(con: duckdb.DuckDBPyConnection, proposals: pl.DataFrame,
@@ -123,8 +130,3 @@ def filter_proposals(con: duckdb.DuckDBPyConnection, proposals: pl.DataFrame,
         return proposals
     kept = set(voice_items(con, voice=voice)["feedback_id"].to_list())
     return proposals.filter(pl.col("feedback_ids").list.eval(pl.element().is_in(list(kept))).list.any())
-
-
-def voice_options(voice: VoiceFilter) -> dict[str, Any]:
-    """`voice` as plain cache/report options (lists), the inverse of ``VoiceFilter(**options)``."""
-    return {"intents": list(voice.intents), "sentiments": list(voice.sentiments)}

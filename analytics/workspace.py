@@ -168,7 +168,9 @@ class Workspace:
     def versions(self) -> dict[str, int]:
         """Data version per table: a cache key that changes only when that table changes."""
         rows = dict(self.con.execute("SELECT name, version FROM table_versions").fetchall())
-        return {t: int(rows.get(t, 0)) for t in (*DATA_TABLES, "personas", "themes", "requirement_evidence")}
+        # every table ever written (intents, labels, proposals ...) keys the caches that read it
+        known = (*DATA_TABLES, "personas", "themes", "requirement_evidence")
+        return {**{t: 0 for t in known}, **{str(t): int(v) for t, v in rows.items()}}
 
     def row_counts(self) -> dict[str, int]:
         """Row count of each data table."""

@@ -21,6 +21,7 @@ from typing import Any
 import streamlit as st
 
 from analytics import catalog, cohorts, engagement, experiment, funnel, kano, lifecycle, prioritise
+from analytics import proposals
 from analytics import retention as retention_mod
 from analytics import voice_filter
 from analytics import sensitivity as sensitivity_mod
@@ -61,6 +62,8 @@ READS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     "voice_values": (voice_filter.voice_values, _VOICE),
     "voice_items": (voice_filter.voice_items, (*_VOICE, "feedback")),
     "theme_counts": (voice_filter.theme_counts, (*_VOICE, "themes", "theme_members", "feedback")),
+    "requirement_counts": (voice_filter.requirement_counts, (*_VOICE, "requirement_evidence")),
+    "proposals": (proposals.latest_proposals, (*_VOICE, "requirement_proposals", "requirements")),
     "persona_counts": (voice_filter.persona_counts, (*_VOICE, "personas", "persona_members", "feedback")),
     "list_batches": (list_batches, _ALL),
     "rejects_for": (rejects_for, _ALL),

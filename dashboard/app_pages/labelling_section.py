@@ -164,6 +164,10 @@ def labelling_section(voice: VoiceFilter) -> None:
     items = cache.read("voice_items", voice=voice)
     which = f", {voice.describe()}" if voice.active else ""
     st.markdown(f"##### Items ({ui.fmt_int(items.height)}{which})")
+    for field in ("intent", "sentiment"):
+        counts = items[field].drop_nulls().value_counts(sort=True).iter_rows()
+        shown = " · ".join(f"{ui.md_escape(v)} {n:,}" for v, n in counts)
+        st.markdown(f"**{field.capitalize()}s:** {shown}")
     mix = items.group_by("intent", "sentiment").len("items").pivot("sentiment", index="intent",
                                                                    values="items").fill_null(0)
     if not mix.is_empty():

@@ -89,6 +89,11 @@ def test_read_label_and_learn_intents(app: AppTest, sample_ws_file: Path, fake_m
                                         "(SELECT run_id FROM analysis_runs WHERE kind = 'intents' ORDER BY "
                                         "created_at DESC LIMIT 1) r USING (run_id)"))
     assert all(after[f] == label for f, label in labelled.items())  # the team's labels win
+    counts: dict[str, int] = {}
+    for intent in after.values():
+        counts[intent] = counts.get(intent, 0) + 1
+    line = next(m.value for m in app.markdown if m.value.startswith("**Intents:**"))
+    assert all(f"{intent} {n:,}" in line for intent, n in counts.items())  # the page shows the new run
     assert sum(after[f] != before[f] for f in after) > 0  # the learned intents differ from zero-shot
     # 'feature request' has one example: it is named, the rest is still assigned
     assert "Intent 'feature request' has only 1 labelled example" in texts(app)
