@@ -107,8 +107,11 @@ def run_summary(summary: dict, n_labels: int) -> None:
          score["note"] if score else "Shown once every learned intent has at least 4 labels: 25 % of each "
          "intent's labels are held back and predicted by a model trained on the rest."),
     ])
-    for message in summary.get("messages") or []:
-        st.caption(f"Note: {message}")
+    messages = summary.get("messages") or []
+    if messages:
+        with st.expander(f"Notes on this run ({len(messages)})", icon=":material/sticky_note_2:"):
+            for message in messages:
+                st.caption(message)
 
 
 def definitions_editor() -> None:

@@ -97,6 +97,7 @@ def test_read_label_and_learn_intents(app: AppTest, sample_ws_file: Path, fake_m
     assert sum(after[f] != before[f] for f in after) > 0  # the learned intents differ from zero-shot
     # 'feature request' has one example: it is named, the rest is still assigned
     assert "Intent 'feature request' has only 1 labelled example" in texts(app)
+    assert any(e.label.startswith("Notes on this run") for e in app.expander)
     assert all(v is not None for v in after.values())
     # no held-out score with fewer than 4 labels of each learned intent: said so
     assert metric(app, "Held-out macro-F1") == "—"
