@@ -180,7 +180,8 @@ def upload_folder() -> Path:
     return uploads.new_session_folder()
 
 
-_REPORT = (*_ALL, "requirement_evidence", "personas")
+_REPORT = (*_ALL, "requirement_evidence", "personas", "persona_members", "themes", "theme_members", *_VOICE,
+           "requirement_proposals")
 
 
 def report(**options: Any) -> Any:

@@ -85,3 +85,17 @@ def test_accept_a_proposal_and_filter_the_ranking(voice_app: AppTest) -> None:
     assert not at.exception
     assert metric(at, "Requirements") == "1"  # R1, the only one with bug reports linked
     assert metric(at, "Top item") == "R1"
+
+
+def test_report_page_filter_and_proposals(voice_app: AppTest) -> None:
+    at = voice_app.switch_page("app_pages/report.py").run()
+    assert not at.exception
+    assert "1 feature-request themes no backlog item covered (1 still proposed, 0 accepted)" in texts(at)
+    at.multiselect(key="rep-voice-intent").set_value(["bug report"]).run()
+    assert not at.exception
+    body = texts(at)
+    assert "Filtered to feedback of intent bug report." in body
+    assert "No proposed requirements" in body
+    at.multiselect(key="rep-voice-intent").set_value(["praise"]).run()
+    at.multiselect(key="rep-voice-sentiment").set_value(["negative"]).run()
+    assert "No requirement has linked feedback of intent praise · sentiment negative." in texts(at)
