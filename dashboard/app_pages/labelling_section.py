@@ -89,7 +89,7 @@ def next_text(names: list[str]) -> None:
                  help="Arrow keys move between intents; Enter in the box below saves.")
         st.text_input("Or type the intent's number (or a new intent) and press Enter", key="label-typed",
                       placeholder=f"1–{len(names)}, or empty to save the intent picked above")
-        c1, c2, _ = st.columns([1, 1, 4])
+        c1, c2, _ = st.columns([3, 2, 3])
         c1.form_submit_button("Save label", type="primary", icon=":material/label:", key="label-save",
                               on_click=save_label, args=(fid, names))
         c2.form_submit_button("Skip", key="label-skip", on_click=skip, args=(fid,))
