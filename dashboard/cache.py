@@ -23,6 +23,7 @@ import streamlit as st
 from analytics import catalog, cohorts, correlation, engagement, eventspec, experiment, lifecycle
 from analytics import paths as paths_mod
 from analytics import stepmatrix
+from analytics import proposals, voice_filter
 from analytics import sensitivity as sensitivity_mod
 from analytics.ingest import MappingPreview, detect_mapping, list_batches, rejects_for
 from analytics.queries import FunnelQuery, KanoQuery, PrioritiseQuery, RetentionQuery
@@ -37,6 +38,7 @@ _ALL = ("events", "users", "feedback", "kano_responses", "requirements")
 # The declared metrics (analytics/queries.py): read by name, keyed on exactly the tables they declare.
 DECLARED: dict[str, type[Query]] = {"retention": RetentionQuery, "funnel": FunnelQuery,
                                     "kano_results": KanoQuery, "prioritise": PrioritiseQuery}
+_VOICE = ("feedback_intents", "feedback_labels")
 
 # name -> (function of (con, **params), tables whose versions key its cache)
 READS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
@@ -66,6 +68,13 @@ READS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
     # members too: forgetting a user (right to erasure) removes their dot from the map
     "latest_persona_map": (latest_persona_map, ("personas", "persona_members")),
     "latest_themes": (latest_themes, ("themes",)),
+    # intents, labels and the voice filter (issue 15): each keyed on the runs and labels it reads
+    "voice_values": (voice_filter.voice_values, _VOICE),
+    "voice_items": (voice_filter.voice_items, (*_VOICE, "feedback")),
+    "theme_counts": (voice_filter.theme_counts, (*_VOICE, "themes", "theme_members", "feedback")),
+    "requirement_counts": (voice_filter.requirement_counts, (*_VOICE, "requirement_evidence")),
+    "proposals": (proposals.latest_proposals, (*_VOICE, "requirement_proposals", "requirements")),
+    "persona_counts": (voice_filter.persona_counts, (*_VOICE, "personas", "persona_members", "feedback")),
     "list_batches": (list_batches, _ALL),
     "rejects_for": (rejects_for, _ALL),
 }
@@ -191,7 +200,8 @@ def upload_folder() -> Path:
     return uploads.new_session_folder()
 
 
-_REPORT = (*_ALL, "requirement_evidence", "personas")
+_REPORT = (*_ALL, "requirement_evidence", "personas", "persona_members", "themes", "theme_members", *_VOICE,
+           "requirement_proposals")
 
 
 def report(**options: Any) -> Any:

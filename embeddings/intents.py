@@ -35,6 +35,7 @@ from embeddings.encoders.base import Encoder, Progress, encoder_note
 from embeddings.features import workspace_encoder
 from embeddings.fewshot import METHODS, fit_head, heldout_score
 from embeddings.intent_labels import PREVIEW, intent_definitions, stored_labels
+from embeddings.proposals import propose_requirements
 from embeddings.sentiment import PROTOTYPES, SENTIMENTS, assign_sentiment, softmax
 from embeddings.store import new_run_id, write_intents
 
@@ -214,6 +215,7 @@ def run_intents(ws: Workspace, *, encoder: Encoder | None = None, definitions: d
                "encoder_note": encoder_note(encoder), "n_labels": labels.height}
     params = {"encoder": encoder.name, "method": method, "seed": seed, "intents": intents}
     write_intents(ws, run_id=run_id, params=params, summary=summary, assignments=assignments)
+    propose_requirements(ws)  # feature-request themes follow the new intents
     return IntentRun(run_id, assignments, used_method, intents, encoder.name, heldout, messages,
                      encoder_note(encoder))
 

@@ -14,6 +14,7 @@ import polars as pl
 from analytics.errors import UserLensError
 from analytics.sqlfiles import run_sql
 from analytics.workspace import Workspace
+from embeddings.proposals import propose_requirements
 from embeddings.cache import embed_texts
 from embeddings.encoders.base import Encoder, encoder_note
 from embeddings.features import workspace_encoder
@@ -84,6 +85,7 @@ def link_requirements(ws: Workspace, *, threshold: float = 0.45, encoder: Encode
                    params={"threshold": threshold, "encoder": encoder.name, "top_quotes": top_quotes},
                    summary={"n_requirements": reqs.height, "n_feedback": items.height,
                             "n_links": evidence.height, "encoder_note": encoder_note(encoder)})
+    propose_requirements(ws)  # a theme the backlog now covers is no longer proposed
     per_req = evidence.group_by("req_id", maintain_order=True).agg(
         pl.len().alias("evidence_count"),
         pl.col("user_id").drop_nulls().n_unique().alias("distinct_users"),

@@ -90,7 +90,7 @@ class Progress(Protocol):
 
     ``progress(message)`` is one finished line ("[1/3] Finding personas (model …) ..."); while texts
     are embedded, ``progress(message, done, total)`` is called repeatedly with the same message
-    ("Embedding 3,052 feedback texts") and a growing `done`.
+    ("Embedding 3,192 feedback texts") and a growing `done`.
     """
 
     def __call__(self, message: str, done: int | None = None, total: int | None = None) -> None: ...

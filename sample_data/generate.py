@@ -19,6 +19,7 @@ import polars as pl
 from sample_data import story
 from sample_data.behaviour import simulate_events, simulate_users
 from sample_data.feedback import simulate_feedback
+from sample_data.requests import unmet_requests
 from sample_data.journeys import add_help_detours
 from sample_data.kano import backlog_frame, simulate_kano
 
@@ -139,6 +140,11 @@ def generate(out_dir: Path, *, users: int = 5000, seed: int = 7, days: int = 184
                "timestamp": "2026-09-01T10:00:00Z", "text": text, "rating": 3, "score_0_10": None,
                "channel": "support"} for i, (_, text) in enumerate(BAD_FEEDBACK_ROWS)]
     fb = _insert_rows(fb, bad_fb, [p for p, _ in BAD_FEEDBACK_ROWS])
+    written = dict(fb.group_by("user_id").len().drop_nulls().iter_rows())
+    asks = unmet_requests(seed, ids, u, days, written)  # own random stream, appended: nothing above moves
+    asks = asks.select("feedback_id", "user_id", timestamp=_iso(pl.col("ts"), start), text="text",
+                       rating="rating", score_0_10="score_0_10", channel="channel")
+    fb = pl.concat([fb, asks], how="vertical_relaxed")
 
     kano = simulate_kano(rng, u, ids)
     reqs = _integral_text(backlog_frame(), story.REQ_COLUMNS[4:])

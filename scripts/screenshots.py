@@ -78,6 +78,14 @@ def shoot(workspace: Path, out: Path, width: int = 1440, height: int = 1800,
                 path = out / "personas-map.png"
                 page.screenshot(path=str(path))
                 written.append(path)
+            below = {"themes": ("Labelling", "themes-labelling"),  # sections below the first screen
+                     "prioritise": ("Proposed requirements", "prioritise-proposals")}.get(name)
+            if below and page.get_by_text(below[0], exact=True).count():
+                page.get_by_text(below[0], exact=True).first.scroll_into_view_if_needed()
+                time.sleep(1.0)
+                path = out / f"{below[1]}.png"
+                page.screenshot(path=str(path))
+                written.append(path)
             print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", flush=True)
     return written
 

@@ -201,7 +201,7 @@ def test_bundled_demo_loads_the_documented_row_counts():
     try:
         results = build_demo_workspace(ws)
         loaded = {r.kind: (r.rows_loaded, r.rows_rejected) for r in results}
-        assert loaded == {"users": (5000, 0), "events": (295_669, 3), "feedback": (3_052, 2),
+        assert loaded == {"users": (5000, 0), "events": (295_669, 3), "feedback": (3_192, 2),
                           "kano": (2000, 0), "requirements": (25, 0)}
         again = build_demo_workspace(ws)  # same files again: replaced, not duplicated
         assert [r.rows_loaded for r in again] == [r.rows_loaded for r in results]

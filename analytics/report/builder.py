@@ -19,6 +19,7 @@ from analytics.names import METHOD_LABELS
 from analytics.prioritise_inputs import DEFAULTS, DERIVATION_DESCRIPTION, gather_inputs
 from analytics.report import sections
 from analytics.report.findings import key_findings
+from analytics.report.voice import narrow_ranking, narrow_sections, proposal_section, voice_from
 from analytics.report.model import NO_BACKLOG, NO_DATA, BacklogSection, Generation, Method, Report, _iso
 from analytics.sqlfiles import run_sql
 
@@ -33,6 +34,8 @@ def build_report(
     kano_table: str = "standard",
     quotes: int = 3,
     now: datetime | None = None,
+    intents: list[str] | None = None,
+    sentiments: list[str] | None = None,
 ) -> Report:
     """Build the prioritised requirement report of a workspace.
 
@@ -56,6 +59,9 @@ def build_report(
         Quotes shown per requirement (1 to 5).
     now : datetime, optional
         Generation time (default: the current UTC time).
+    intents, sentiments : list of str, optional
+        Keep only requirements, themes, personas and proposals with feedback of these intents /
+        sentiments (`analytics.report.voice`); all feedback by default.
 
     Returns
     -------
@@ -73,7 +79,8 @@ def build_report(
     inputs = gather_inputs(con, use_evidence=use_evidence, defaults=defaults)
     if inputs.is_empty() and not sections.has_data(con):
         raise UserLensError(NO_DATA)
-    frame = prio.rank_inputs(inputs, method=method, weights=weights)
+    voice = voice_from(intents, sentiments)
+    frame = narrow_ranking(con, prio.rank_inputs(inputs, method=method, weights=weights), voice)
     runs = {r["kind"]: r for r in run_sql(con, "report_runs").iter_rows(named=True)}
     evidence = sections.evidence_section(con, runs.get("evidence") if use_evidence else None, use_evidence)
     personas = sections.persona_section(con, runs.get("personas"))
@@ -117,6 +124,8 @@ def build_report(
             "defaults": defaults or {},
             "kano_table": kano_table,
             "quotes": int(quotes),
+            "intents": list(voice.intents),
+            "sentiments": list(voice.sentiments),
         },
     )
     report = Report(
@@ -131,8 +140,13 @@ def build_report(
         retention=sections.retention_headline(con, settings),
         sources=sections.sources(con),
         themes=sections.theme_section(con, runs.get("themes")),
-        backlog=BacklogSection(True, "") if ranking else BacklogSection(False, NO_BACKLOG),
+        backlog=BacklogSection(True, "") if ranking else BacklogSection(
+            False, f"No requirement has linked feedback of {voice.describe()}" if voice.active and
+            not inputs.is_empty() else NO_BACKLOG),
+        proposals=proposal_section(con, voice),
+        voice_filter=voice.describe(),
     )
+    narrow_sections(con, report.themes, report.personas, voice)
     report.findings = key_findings(report)
     return report
 

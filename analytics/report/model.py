@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 
+from analytics.report.voice import ProposalSection
 
 # What a missing part means. They say what is missing, not which command or button makes it: the
 # same report is read from the command line and in the dashboard (which shows its own buttons).
@@ -209,6 +210,8 @@ class Report:
     sources: list[Source]
     themes: ThemeSection = field(default_factory=lambda: ThemeSection(False, NO_THEMES))
     backlog: BacklogSection = field(default_factory=lambda: BacklogSection(True, ""))
+    proposals: ProposalSection = field(default_factory=lambda: ProposalSection(False, ""))
+    voice_filter: str = "all feedback"  # the intent/sentiment filter (analytics.report.voice)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (NaN becomes None)."""

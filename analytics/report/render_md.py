@@ -62,6 +62,8 @@ def render_markdown(report: Report) -> str:
         f"*{kind} · generated {g.generated_at} "
         f"· workspace {md(g.workspace)} · {md(g.generator)}*",
         "",
+        *([f"*Filtered to feedback of {md(report.voice_filter)}.*", ""]
+          if report.voice_filter != "all feedback" else []),
         "## Summary and key findings",
         "",
     ]
@@ -132,6 +134,7 @@ def render_markdown(report: Report) -> str:
         )
     else:
         out += [f"> {md(report.themes.message)}", ""]
+    out += _proposals(report)
     out += ["## Personas", ""]
     if report.personas.available:
         out += _table(
@@ -267,4 +270,19 @@ def _ranking(report: Report) -> list[str]:
     out += _table(
         header, rows, {0, 3, *range(4, 4 + len(m.inputs)), *range(6 + len(m.inputs), 10 + len(m.inputs))}
     )
+    return out
+
+
+def _proposals(report: Report) -> list[str]:
+    """The proposed requirements section (feature-request themes no backlog item covers)."""
+    out = ["## Proposed requirements", ""]
+    if not report.proposals.available:
+        return out + [f"> {md(report.proposals.message)}", ""]
+    out += [f"{md(report.proposals.message)}.", ""]
+    for p in report.proposals.proposals:
+        who = ", ".join(p.personas) or "–"
+        out += [f"**{md(p.proposal_id)} {md(p.title)}** ({md(p.status)}) — "
+                f"{plural(p.evidence_count, 'feature request')}, {plural(p.distinct_users, 'user')}, "
+                f"personas: {md(who)}", "", md(p.description), ""]
+        out += [f"> {md(q)}" + "\n" for q in p.quotes]
     return out

@@ -83,6 +83,7 @@ def render_xlsx(report: Report) -> bytes:
     _kano(book, report)
     _evidence(book, report)
     _themes(book, report)
+    _proposals(book, report)
     _personas(book, report)
     _sources(book, report)
     book.wb.close()
@@ -184,6 +185,15 @@ def _themes(book: _Book, report: Report) -> None:
     ]
     note = None if report.themes.available else report.themes.message
     book.table("Themes", header, rows, {1: 28, 6: 40, 7: 60}, note=note)
+
+
+def _proposals(book: _Book, report: Report) -> None:
+    header = ["proposal_id", "title", "description", "feature_requests", "users", "personas", "status",
+              "req_id", "quote"]
+    rows = [[p.proposal_id, p.title, p.description, p.evidence_count, p.distinct_users, ", ".join(p.personas),
+             p.status, p.req_id, p.quotes[0] if p.quotes else None] for p in report.proposals.proposals]
+    note = None if report.proposals.available else report.proposals.message
+    book.table("Proposals", header, rows, {1: 28, 2: 50, 8: 60}, note=note)
 
 
 def _personas(book: _Book, report: Report) -> None:

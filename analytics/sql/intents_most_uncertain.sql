@@ -1,5 +1,6 @@
 -- purpose: the $n unlabelled feedback texts the latest intents run is least sure of (label these next);
---          ties by feedback id so the order is stable.
+--          ties by feedback id so the order is stable. Items without words (emoji, digits, boilerplate
+--          only) get confidence exactly 0 and teach a model nothing, so they are never proposed.
 WITH latest AS (
     SELECT run_id
     FROM analysis_runs
@@ -12,6 +13,7 @@ unlabelled AS (
     FROM feedback_intents AS i
     JOIN latest AS l ON l.run_id = i.run_id
     WHERE i.feedback_id NOT IN (SELECT feedback_id FROM feedback_labels)
+      AND i.confidence > 0
 ),
 with_text AS (
     SELECT u.feedback_id, f.text, u.intent, u.confidence

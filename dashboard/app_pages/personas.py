@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache, ui
+from dashboard.voice_ui import voice_filter
 from embeddings.figures import persona_map
 from embeddings.personas import CONFIDENCE_NOTE, run_personas
 
@@ -62,7 +63,7 @@ def chosen_k_text(found: int, summary: dict) -> str:
     return f"The latest run used **k = {found}** (set by hand); the next run chooses k automatically."
 
 
-def card(row: dict, base: dict, retention: dict, clustered_on: str) -> None:
+def card(row: dict, base: dict, retention: dict, clustered_on: str, matching: str | None = None) -> None:
     """One persona card: share, keywords, behaviour against the base, quotes, confidence."""
     fig = json.loads(row["figures"]) if row["figures"] else {}
     with st.container(border=True):
@@ -85,6 +86,8 @@ def card(row: dict, base: dict, retention: dict, clustered_on: str) -> None:
             ui.chips(row["keywords"][:8])
         st.caption(f"{ui.plural(fig.get('n_with_text', 0), 'user')} of {ui.plural(row['size'], 'user')} "
                    "wrote feedback.")
+        if matching:
+            st.caption(matching)
         parts = [f"{fig[n]:,} {label} ({fig[key]:.2f})" for key, n, label in (
             ("confidence_text", "n_clustered", clustered_on),
             ("confidence_assigned", "n_assigned", "assigned by behaviour")) if fig.get(key) is not None]
@@ -130,13 +133,22 @@ with ui.errors():
     ])
     base = json.loads(personas["figures"][0] or "{}")
     rows = personas.sort("size", descending=True).to_dicts()
+    voice = voice_filter("persona-voice")
+    matching: dict[int, str] = {}
+    if voice.active:  # only personas whose users wrote feedback of the chosen intents / sentiments
+        counts = cache.read("persona_counts", voice=voice)
+        matching = {int(r["persona_id"]): f"{ui.plural(r['users'], 'user')} wrote "
+                    f"{ui.plural(r['items'], 'item')} of {voice.describe()}."
+                    for r in counts.iter_rows(named=True)}
+        rows = [r for r in rows if int(r["id"]) in matching]
+        st.caption(f"Showing {ui.plural(len(rows), 'persona')} with feedback of {voice.describe()}.")
     scores = {r["cohort"]: r for r in cache.read("cohort_scores", by="persona").iter_rows(named=True)}
     clustered_on = clustered_label(rows, with_text)
     for start in range(0, len(rows), 2):
         cols = st.columns(2)
         for col, row in zip(cols, rows[start:start + 2], strict=False):
             with col:
-                card(row, base, scores.get(row["name"], {}), clustered_on)
+                card(row, base, scores.get(row["name"], {}), clustered_on, matching.get(int(row["id"])))
     st.subheader("Map of users", anchor=False)
     coords = cache.read("latest_persona_map")
     if not coords.is_empty():

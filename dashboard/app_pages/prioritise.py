@@ -11,6 +11,8 @@ from analytics.prioritise import DEFAULT_WEIGHTS, METHOD_DESCRIPTIONS
 from analytics.queries import PrioritiseQuery
 from dashboard import cache, ui
 from dashboard import widgets as w
+from analytics.voice_filter import VoiceFilter
+from dashboard.sections.proposals_section import narrow, proposals_section, voice_controls
 from embeddings.linking import link_requirements
 
 TOP = 20  # requirements drawn in the ranking chart
@@ -62,9 +64,13 @@ def method_controls() -> tuple[str, dict[str, float]]:
     return method, weights
 
 
-def ranking(method: str, weights: dict[str, float]) -> pl.DataFrame:
+def ranking(method: str, weights: dict[str, float], voice: VoiceFilter) -> pl.DataFrame:
     """KPIs, the ranking chart and table, the value/effort matrix."""
-    frame = cache.read("prioritise", method=method, weights=weights)
+    frame = narrow(cache.read("prioritise", method=method, weights=weights), voice)  # intent filter
+    if frame.is_empty():
+        st.info(f"No requirement has linked feedback of {voice.describe()}.",
+                icon=":material/filter_alt_off:")
+        return frame
     flagged = frame.filter(pl.col("flags").list.len() > 0).height
     top = frame.row(0, named=True)
     ui.kpi_row([
@@ -140,6 +146,10 @@ def drill_down(frame: pl.DataFrame) -> None:
 with ui.errors():
     evidence_controls()
     chosen_method, chosen_weights = method_controls()
-    ranked = ranking(chosen_method, chosen_weights)
+    chosen_voice = voice_controls()
+    ranked = ranking(chosen_method, chosen_weights, chosen_voice)
+    if not ranked.is_empty():
+        st.divider()
+        drill_down(ranked)
     st.divider()
-    drill_down(ranked)
+    proposals_section(chosen_voice, cache.read("prioritise", method=chosen_method, weights=chosen_weights))

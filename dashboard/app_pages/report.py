@@ -14,6 +14,7 @@ from analytics.queries import KanoQuery, PrioritiseQuery
 from analytics.report import FORMATS
 from dashboard import cache, ui
 from dashboard import widgets as w
+from dashboard.voice_ui import voice_filter
 
 FORMAT_LABELS = {"html": "HTML", "pdf": "PDF", "xlsx": "Excel", "md": "Markdown", "csv": "CSV (ranking)",
                  "json": "JSON"}
@@ -41,16 +42,20 @@ def options() -> dict:
         title = c[0].text_input("Title", default, key="rep-title", max_chars=120)
         table = w.selectbox(KanoQuery, "table", where=c[2], key="rep-kano", label="Kano table",
                             format_func=str.title)
+        voice = {}
+        if cache.row_counts()["feedback"]:  # only requirements, themes, personas with this kind of feedback
+            chosen = voice_filter("rep-voice")
+            voice = {"intents": list(chosen.intents) or None, "sentiments": list(chosen.sentiments) or None}
         if not HAS_BACKLOG:
             return {"method": "rice", "title": title or None, "kano_table": table, "quotes": 3,
-                    "use_evidence": True}
+                    "use_evidence": True, **voice}
         method = w.selectbox(PrioritiseQuery, "method", where=c[1], key="rep-method")
         quotes = c[3].number_input("Quotes per item", 1, 5, value=3, key="rep-quotes")
         evidence = c[4].toggle("Use evidence", value=True, key="rep-evidence",
                                help="Fill missing reach/confidence from the linked feedback, impact from "
                                     "Kano.")
     return {"method": method, "title": title or None, "kano_table": table, "quotes": int(quotes),
-            "use_evidence": evidence}
+            "use_evidence": evidence, **voice}
 
 
 def downloads(opts: dict) -> None:
@@ -81,14 +86,20 @@ def preview(rep) -> None:  # noqa: ANN001 - analytics.report.Report
     built, g = datetime.fromisoformat(rep.generation.generated_at), rep.generation
     st.caption(f"Preview of the data as of {built:%Y-%m-%d %H:%M} UTC · workspace {g.workspace} · timezone "
                f"{g.settings.get('timezone')}. Each download is stamped with the time you download it.")
+    if rep.voice_filter != "all feedback":
+        st.info(f"Filtered to feedback of {rep.voice_filter}.", icon=":material/filter_alt:")
     st.markdown("#### Key findings")
     for finding in rep.findings:
         st.markdown("- " + ui.md_escape(finding))
     if rep.backlog.available:
         ranking_section(rep)
+    elif HAS_BACKLOG:  # a filter left nothing
+        st.markdown("#### Ranking")
+        st.info(rep.backlog.message + ".", icon=":material/filter_alt_off:")
     else:
         st.markdown("#### Ranking")
         missing(rep.backlog.message, "backlog")
+    proposals_section(rep)
     left, right = st.columns(2)
     with left:
         st.markdown("#### Kano")
@@ -130,6 +141,19 @@ def preview(rep) -> None:  # noqa: ANN001 - analytics.report.Report
                             "rows_read": s.rows_read, "rows_loaded": s.rows_loaded,
                             "rows_rejected": s.rows_rejected, "pseudonymised": s.pseudonymised}
                            for s in rep.sources]))
+
+
+def proposals_section(rep) -> None:  # noqa: ANN001 - analytics.report.Report
+    """Proposed requirements: feature-request themes no backlog item covers (accepted on Prioritisation)."""
+    st.markdown("#### Proposed requirements")
+    if not rep.proposals.available:
+        st.caption(rep.proposals.message + ".")
+        return
+    st.caption(rep.proposals.message + ". Accept them on the Prioritisation page.")
+    ui.table(pl.DataFrame([{"proposal_id": p.proposal_id, "title": p.title,
+                            "feature_requests": p.evidence_count, "users": p.distinct_users,
+                            "personas": p.personas, "status": p.status} for p in rep.proposals.proposals]),
+             key="rep-proposals")
 
 
 def ranking_section(rep) -> None:  # noqa: ANN001 - analytics.report.Report

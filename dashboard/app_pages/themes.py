@@ -7,7 +7,10 @@ import json
 import polars as pl
 import streamlit as st
 
+from analytics.voice_filter import VoiceFilter
 from dashboard import cache, ui
+from dashboard.sections.labelling_section import labelling_section
+from dashboard.voice_ui import voice_filter
 from embeddings.figures import theme_trend
 from embeddings.themes import run_themes
 
@@ -65,6 +68,21 @@ def controls(themes: pl.DataFrame, summary: dict) -> int | None:
     return k
 
 
+def mix_text(mix: dict | None) -> str:
+    """'feature request 60 % · bug report 25 %' from a stored share mix (top three)."""
+    top = list((mix or {}).items())[:3]
+    return " · ".join(f"{k} {ui.fmt_pct(v, 0)}" for k, v in top) or ui.display.MISSING
+
+
+def filtered(themes: pl.DataFrame, voice: VoiceFilter) -> pl.DataFrame:
+    """The themes narrowed by the intent/sentiment filter: sizes count only the items that pass."""
+    if not voice.active:
+        return themes
+    counts = cache.read("theme_counts", voice=voice).rename({"theme_id": "id", "items": "filtered"})
+    return (themes.join(counts.select("id", "filtered"), on="id", how="inner")
+            .with_columns(pl.col("filtered").alias("size")).drop("filtered"))
+
+
 def trend(themes: pl.DataFrame) -> None:
     """Items per month and theme; hidden, with the reason, when the feedback has no dates or one month."""
     frame = trend_frame(themes)
@@ -86,15 +104,22 @@ with ui.errors():
     if themes.is_empty():
         st.info("No theme run yet: press **Find themes**. Every feedback text is embedded once and cached.",
                 icon=":material/info:")
+        st.divider()
+        labelling_section(VoiceFilter())
         st.stop()
     if ui.stale_notice("themes", button="Find themes again", key="theme-rerun"):
         run(chosen)
         st.rerun()
     if summary.get("encoder_note"):
         st.warning(summary["encoder_note"], icon=":material/translate:")
+    voice = voice_filter("theme-voice")
+    all_themes, themes = themes, filtered(themes, voice)
+    if voice.active:
+        st.caption(f"Showing {ui.plural(themes.height, 'theme')} with feedback of {voice.describe()}; sizes "
+                   "count only those items (the trend and the shares are of the whole run).")
     nps = summary.get("nps")
     ui.kpi_row([
-        ("Themes", str(themes.height), "k of the latest run."),
+        ("Themes", str(all_themes.height), "k of the latest run."),
         ("Feedback items", ui.fmt_int(summary.get("n_items")), "Items clustered in the latest run."),
         ("Overall NPS", ui.display.MISSING if nps is None else f"{nps:+.0f}",
          "Net promoter score of all 0–10 answers: % promoters (9–10) − % detractors (0–6)."),
@@ -109,8 +134,10 @@ with ui.errors():
         .alias("nps_impact"),
     ).sort("size", descending=True).drop("id")
     ui.table(overview, labels={"name": "Theme", "size": "Items"})
-    trend(themes)
+    trend(all_themes)
     st.subheader("Themes", anchor=False)
+    if themes.is_empty():
+        st.info(f"No theme holds feedback of {voice.describe()}.", icon=":material/filter_alt_off:")
     for row in themes.sort("size", descending=True).iter_rows(named=True):
         f = figs[int(row["id"])]
         title = f"{row['name']} — {ui.plural(int(row['size']), 'item')} ({ui.fmt_pct(row['share'])})"
@@ -119,6 +146,10 @@ with ui.errors():
             nps_text = ui.display.MISSING if f.get("nps") is None else format(f["nps"], "+.0f")
             st.caption(f"Mean rating {ui.fmt_num(f.get('mean_rating'), 2)} · NPS {nps_text} · confidence "
                        f"{ui.fmt_num(row['confidence'], 2)}")
+            st.caption(f"Intents: {mix_text(f.get('intents'))} · sentiment: {mix_text(f.get('sentiment'))} "
+                       "(when the themes were found)")
             for q in (row["quotes"] or [])[:3]:
                 ui.quote(q)
     ui.download(themes.drop("summary", "figures"), "themes", key="dl-themes")
+    st.divider()
+    labelling_section(voice)

@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 class ProgressPrinter:
-    """A `sample_data.demo.Progress` that prints each line, and "Embedding 3,052 feedback texts … 45 %".
+    """A `sample_data.demo.Progress` that prints each line, and "Embedding 3,192 feedback texts … 45 %".
 
     On a terminal a counted line is rewritten in place; otherwise (logs, tests) it is printed at
     every `step` percent and at the end, so a slow first start shows that it is working.

@@ -37,14 +37,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--kano-table", choices=["standard", "pouliot"], default="standard")
     p.add_argument("--title", default=None, help="report title (default 'Prioritised requirements')")
+    p.add_argument("--intent", metavar="INTENT", action="append", default=[],
+                   help="keep only requirements, themes, personas and proposals with feedback of this intent "
+                        "(repeatable or comma-separated), e.g. --intent 'feature request'")
+    p.add_argument("--sentiment", metavar="SENTIMENT", action="append", default=[],
+                   help="the same for a sentiment: negative, neutral or positive (repeatable)")
 
 
 def run(args: argparse.Namespace) -> int:
     from analytics.report import write_report
+    from analytics.voice_filter import VoiceFilter
 
     ws = workspace_from(args)
     weights = parse_number_pairs(args.weight, "--weight")
     defaults = parse_number_pairs(args.default, "--default")
+    voice = VoiceFilter.parse(",".join(args.intent), ",".join(args.sentiment))
     path = write_report(
         ws.con,
         args.out,
@@ -54,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
         use_evidence=not args.no_evidence,
         kano_table=args.kano_table,
         title=args.title,
+        intents=list(voice.intents) or None,
+        sentiments=list(voice.sentiments) or None,
     )
     print(f"Report written to {path}")
     return 0

@@ -114,7 +114,8 @@ def test_json_round_trip(report):
 
 def test_xlsx_sheets_numbers_and_no_formulas(report):
     wb = openpyxl.load_workbook(io.BytesIO(render_bytes(report, "xlsx")))
-    assert wb.sheetnames == ["Summary", "Ranking", "Kano", "Evidence", "Themes", "Personas", "Sources"]
+    assert wb.sheetnames == ["Summary", "Ranking", "Kano", "Evidence", "Themes", "Proposals", "Personas",
+                             "Sources"]
     ranking = list(wb["Ranking"].iter_rows(min_row=3, values_only=True))
     header = list(ranking[0])
     got = [(r[header.index("req_id")], r[header.index("score")]) for r in ranking[1:]]

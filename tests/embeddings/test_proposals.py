@@ -56,3 +56,12 @@ def test_a_theme_the_backlog_covers_is_not_proposed(planted_ws, fake_encoder):
     run_themes(planted_ws, k=2, seed=0, encoder=fake_encoder)
     assert latest_proposals(planted_ws).height == 0
     assert propose_requirements(planted_ws).height == 0  # callable again, idempotent
+
+
+def test_linking_after_the_themes_withdraws_a_covered_proposal(planted_ws, fake_encoder):
+    set_intent_definitions(planted_ws, INTENTS)
+    run_themes(planted_ws, k=2, seed=0, encoder=fake_encoder)
+    assert latest_proposals(planted_ws).height == 1  # nothing linked yet: the exporters' theme is proposed
+    add_requirements(planted_ws)
+    link_requirements(planted_ws, threshold=0.3, encoder=fake_encoder)  # R1 now covers it
+    assert latest_proposals(planted_ws).height == 0

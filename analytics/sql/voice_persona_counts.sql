@@ -1,0 +1,35 @@
+-- purpose: per persona of the latest persona run, its users who wrote feedback that passes the
+--          intent/sentiment filter and how many such items they wrote; personas with none left out.
+WITH persona_run AS (
+    SELECT run_id FROM analysis_runs WHERE kind = 'personas' ORDER BY created_at DESC, run_id DESC LIMIT 1
+),
+intent_run AS (
+    SELECT run_id FROM analysis_runs WHERE kind = 'intents' ORDER BY created_at DESC, run_id DESC LIMIT 1
+),
+assigned AS (
+    SELECT i.feedback_id, any_value(i.intent) AS intent, any_value(i.sentiment) AS sentiment
+    FROM feedback_intents AS i
+    JOIN intent_run AS r ON r.run_id = i.run_id
+    GROUP BY i.feedback_id
+),
+kept AS (
+    SELECT f.feedback_id, any_value(f.user_id) AS user_id
+    FROM feedback AS f
+    JOIN assigned AS a ON a.feedback_id = f.feedback_id
+    WHERE f.user_id IS NOT NULL
+      AND (len(CAST($intents AS VARCHAR[])) = 0 OR list_contains(CAST($intents AS VARCHAR[]), a.intent))
+      AND (len(CAST($sentiments AS VARCHAR[])) = 0
+           OR list_contains(CAST($sentiments AS VARCHAR[]), a.sentiment))
+    GROUP BY f.feedback_id
+),
+members AS (
+    SELECT m.persona_id, p.name, k.user_id, k.feedback_id
+    FROM persona_members AS m
+    JOIN persona_run AS r ON r.run_id = m.run_id
+    JOIN personas AS p ON p.run_id = m.run_id AND p.persona_id = m.persona_id
+    JOIN kept AS k ON k.user_id = m.user_id
+)
+SELECT persona_id, name, count(DISTINCT user_id) AS users, count(DISTINCT feedback_id) AS items
+FROM members
+GROUP BY persona_id, name
+ORDER BY users DESC, persona_id
