@@ -101,4 +101,23 @@ CREATE TABLE IF NOT EXISTS requirement_proposals (
     quotes VARCHAR[], feedback_ids VARCHAR[], status VARCHAR NOT NULL DEFAULT 'proposed',
     req_id VARCHAR, created_at TIMESTAMPTZ DEFAULT current_timestamp);
 """),
+    # The intent/sentiment filter (analytics/voice_filter.py), defined once: the items of the latest
+    # intents run whose intent and sentiment are in the chosen lists (an empty list lets every value
+    # through). The themes, personas, prioritisation and report views all select from it.
+    (8, "voice filter macro", """
+CREATE OR REPLACE MACRO voice_assigned(intents, sentiments) AS TABLE
+    WITH latest AS (
+        SELECT run_id FROM analysis_runs WHERE kind = 'intents' ORDER BY created_at DESC, run_id DESC LIMIT 1
+    ),
+    assigned AS (
+        SELECT i.feedback_id, any_value(i.intent) AS intent, any_value(i.confidence) AS confidence,
+               any_value(i.sentiment) AS sentiment
+        FROM feedback_intents AS i
+        JOIN latest AS l ON l.run_id = i.run_id
+        GROUP BY i.feedback_id
+    )
+    SELECT * FROM assigned
+    WHERE (len(intents) = 0 OR list_contains(intents, intent))
+      AND (len(sentiments) = 0 OR list_contains(sentiments, sentiment));
+"""),
 ]

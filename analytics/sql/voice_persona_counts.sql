@@ -3,23 +3,11 @@
 WITH persona_run AS (
     SELECT run_id FROM analysis_runs WHERE kind = 'personas' ORDER BY created_at DESC, run_id DESC LIMIT 1
 ),
-intent_run AS (
-    SELECT run_id FROM analysis_runs WHERE kind = 'intents' ORDER BY created_at DESC, run_id DESC LIMIT 1
-),
-assigned AS (
-    SELECT i.feedback_id, any_value(i.intent) AS intent, any_value(i.sentiment) AS sentiment
-    FROM feedback_intents AS i
-    JOIN intent_run AS r ON r.run_id = i.run_id
-    GROUP BY i.feedback_id
-),
 kept AS (
     SELECT f.feedback_id, any_value(f.user_id) AS user_id
     FROM feedback AS f
-    JOIN assigned AS a ON a.feedback_id = f.feedback_id
+    JOIN voice_assigned(CAST($intents AS VARCHAR[]), CAST($sentiments AS VARCHAR[])) AS a ON a.feedback_id = f.feedback_id
     WHERE f.user_id IS NOT NULL
-      AND (len(CAST($intents AS VARCHAR[])) = 0 OR list_contains(CAST($intents AS VARCHAR[]), a.intent))
-      AND (len(CAST($sentiments AS VARCHAR[])) = 0
-           OR list_contains(CAST($sentiments AS VARCHAR[]), a.sentiment))
     GROUP BY f.feedback_id
 ),
 members AS (
