@@ -14,15 +14,10 @@ pytestmark = [
 ]
 
 
-def test_journeys_page_shows_the_sankey_and_the_top_paths(sample_data_dir: Path, tmp_path: Path) -> None:
-    from analytics.workspace import Workspace
+def test_journeys_page_shows_the_sankey_and_the_top_paths(demo_workspace: Path) -> None:
     from dashboard.browser import chromium, dashboard, open_page, settle
-    from sample_data.demo import build_demo_workspace
 
-    path = tmp_path / "demo.duckdb"
-    ws = Workspace(path)
-    build_demo_workspace(ws, data_dir=sample_data_dir)
-    ws.close()
+    path = demo_workspace
 
     with dashboard(path) as url, chromium() as page:
         page.goto(url)

@@ -19,15 +19,10 @@ def intent_line(page) -> str:
     return page.locator("p", has_text=re.compile(r"^Intents:")).first.inner_text()
 
 
-def test_label_texts_and_see_the_intents_change(sample_data_dir: Path, tmp_path: Path) -> None:
-    from analytics.workspace import Workspace
+def test_label_texts_and_see_the_intents_change(demo_workspace: Path, tmp_path: Path) -> None:
     from dashboard.browser import chromium, dashboard, open_page, settle
-    from sample_data.demo import build_demo_workspace
 
-    path = tmp_path / "ws.duckdb"
-    ws = Workspace(path)
-    build_demo_workspace(ws, data_dir=sample_data_dir)
-    ws.close()
+    path = demo_workspace
 
     with dashboard(path) as url, chromium() as page:
         page.goto(url)
